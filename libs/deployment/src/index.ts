@@ -1,0 +1,4 @@
+export * from "./schema";
+export * from "./load";
+export * from "./naming";
+export { cidrSubnet, parseIpv4Cidr } from "./cidr";

@@ -1,0 +1,258 @@
+import { z } from "zod";
+import { cidrSubnet, contains, isPrivateRange, overlaps, parseIpv4Cidr, type Ipv4Network } from "./cidr";
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const ENVIRONMENTS = ["dev", "test", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+const cidrField = z.string().superRefine((value, ctx) => {
+  try {
+    parseIpv4Cidr(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+  }
+});
+
+const logRetention = z
+  .number()
+  .int()
+  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+  });
+
+const tenantSchema = z.strictObject({
+  id: z
+    .string()
+    .max(40, "must be at most 40 characters (it prefixes namespace and release names)")
+    .regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', starting and ending alphanumeric"),
+  host: z.string().regex(DNS_NAME, "must be a lowercase DNS name").optional(),
+  values: z.record(z.string(), z.unknown()).optional(),
+});
+
+const stateSchema = z.discriminatedUnion("backend", [
+  z.strictObject({ backend: z.literal("local") }),
+  z.strictObject({
+    backend: z.literal("s3"),
+    bucket: z.string().regex(S3_BUCKET, "must be an S3 bucket name"),
+    key_prefix: z.string().regex(/^[\w!.*'()/-]*$/, "must be an S3 key prefix").optional(),
+    region: z.string().regex(REGION, "must be an AWS region such as eu-west-1").optional(),
+  }),
+]);
+
+/** The file as written: every field but the identity has a default. */
+export const deploymentFileSchema = z.strictObject({
+  deployment_id: z.string().regex(/^[a-z0-9]{4}$/, "must be exactly 4 lowercase letters or digits, e.g. gpp0"),
+  env: z.enum(ENVIRONMENTS),
+  region: z.string().regex(REGION, "must be an AWS region such as eu-west-1"),
+  availability_zones: z.array(z.string()).optional(),
+  network: z
+    .strictObject({
+      vpc_cidr: cidrField.default("10.0.0.0/16"),
+      private_subnets: z.array(cidrField).optional(),
+      public_subnets: z.array(cidrField).optional(),
+      nat_gateways: z.enum(["single", "one_per_az"]).optional(),
+      flow_logs_retention_days: logRetention.optional(),
+    })
+    .default({ vpc_cidr: "10.0.0.0/16" }),
+  cluster: z
+    .strictObject({
+      kubernetes_version: z
+        .string()
+        .regex(/^1\.\d{2}$/, 'must be a Kubernetes minor version such as "1.35"')
+        .default("1.35"),
+      public_access_cidrs: z.array(cidrField).optional(),
+      admin_principal_arns: z.array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN")).default([]),
+      log_retention_days: logRetention.optional(),
+      deletion_protection: z.boolean().optional(),
+    })
+    .default({ kubernetes_version: "1.35", admin_principal_arns: [] }),
+  tags: z
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(128)
+        .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved by AWS"),
+      z.string().max(256),
+    )
+    .default({}),
+  ingress: z
+    .strictObject({
+      base_domain: z.string().regex(DNS_NAME, "must be a lowercase DNS name such as apps.example.org").optional(),
+    })
+    .default({}),
+  service: z
+    .strictObject({
+      image: z
+        .strictObject({
+          repository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, "must be an image repository").default("gradyent/tech-interview"),
+          tag: z.string().regex(/^[\w][\w.-]{0,127}$/, "must be an image tag").default("latest"),
+          digest: z.string().regex(IMAGE_DIGEST, "must be sha256:<64 hex digits>").optional(),
+        })
+        .default({ repository: "gradyent/tech-interview", tag: "latest" }),
+    })
+    .default({ image: { repository: "gradyent/tech-interview", tag: "latest" } }),
+  tenants: z.array(tenantSchema).default([]),
+  state: stateSchema.default({ backend: "local" }),
+});
+
+export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
+
+/** A validated deployment with every default filled in: what stacks read. */
+export interface Deployment {
+  readonly deployment_id: string;
+  readonly env: Environment;
+  readonly region: string;
+  readonly availability_zones: readonly [string, string, string];
+  readonly network: {
+    readonly vpc_cidr: string;
+    readonly private_subnets: readonly string[];
+    readonly public_subnets: readonly string[];
+    readonly nat_gateways: "single" | "one_per_az";
+    readonly flow_logs_retention_days: number;
+  };
+  readonly cluster: {
+    readonly kubernetes_version: string;
+    readonly public_access_cidrs: readonly string[];
+    readonly admin_principal_arns: readonly string[];
+    readonly log_retention_days: number;
+    readonly deletion_protection: boolean;
+  };
+  readonly tags: Readonly<Record<string, string>>;
+  readonly ingress: { readonly base_domain: string };
+  readonly service: { readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string } };
+  readonly tenants: readonly { readonly id: string; readonly host: string; readonly values: Record<string, unknown> }[];
+  readonly state:
+    | { readonly backend: "local" }
+    | { readonly backend: "s3"; readonly bucket: string; readonly key_prefix: string; readonly region: string };
+}
+
+export const isProd = (d: Pick<Deployment, "env">): boolean => d.env === "prod";
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Fills env-dependent defaults and runs the checks that span fields. */
+export function resolveDeployment(file: DeploymentFile): { deployment?: Deployment; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const prod = file.env === "prod";
+
+  const zones = file.availability_zones ?? ["a", "b", "c"].map((letter) => `${file.region}${letter}`);
+  if (zones.length !== 3) {
+    issues.push({ path: ["availability_zones"], message: `must list exactly 3 availability zones, got ${zones.length}` });
+  }
+  zones.forEach((zone, i) => {
+    if (!new RegExp(`^${file.region}[a-z]$`).test(zone)) {
+      issues.push({ path: ["availability_zones", i], message: `"${zone}" is not an availability zone of region ${file.region}` });
+    }
+  });
+  if (new Set(zones).size !== zones.length) {
+    issues.push({ path: ["availability_zones"], message: "must be 3 different availability zones" });
+  }
+
+  const vpc = parseIpv4Cidr(file.network.vpc_cidr);
+  if (vpc.prefix < 16 || vpc.prefix > 20) {
+    issues.push({ path: ["network", "vpc_cidr"], message: `must be between /16 and /20 (AWS allows /16 at most; EKS needs room for pod IPs), got /${vpc.prefix}` });
+  }
+  if (!isPrivateRange(vpc)) {
+    issues.push({ path: ["network", "vpc_cidr"], message: `${vpc.cidr} is not inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16)` });
+  }
+  // Defaults: three large private subnets for nodes and pods (Auto Mode gives pods VPC addresses),
+  // three small public ones that only hold load balancers and NAT gateways.
+  const privateSubnets = file.network.private_subnets ?? [0, 1, 2].map((i) => cidrSubnet(vpc, 4, i));
+  const publicSubnets = file.network.public_subnets ?? [0, 1, 2].map((i) => cidrSubnet(vpc, 8, 48 + i));
+  const subnets: { path: (string | number)[]; net: Ipv4Network }[] = [];
+  for (const [kind, list] of [["private_subnets", privateSubnets], ["public_subnets", publicSubnets]] as const) {
+    if (list.length !== 3) {
+      issues.push({ path: ["network", kind], message: `must list exactly 3 subnets, one per availability zone, got ${list.length}` });
+    }
+    list.forEach((cidr, i) => {
+      const net = parseIpv4Cidr(cidr);
+      const path = ["network", kind, i];
+      if (net.prefix > 28 || net.prefix < 16) {
+        issues.push({ path, message: `${cidr} must be between /16 and /28 (the sizes AWS allows for a subnet)` });
+      } else if (!contains(vpc, net)) {
+        issues.push({ path, message: `${cidr} is not inside the VPC CIDR ${vpc.cidr}` });
+      }
+      const clash = subnets.find((other) => overlaps(other.net, net));
+      if (clash) {
+        issues.push({ path, message: `${cidr} overlaps ${clash.net.cidr} (network.${clash.path.slice(1).join("[")}])` });
+      }
+      subnets.push({ path, net });
+    });
+  }
+
+  const publicAccess = file.cluster.public_access_cidrs ?? (prod ? undefined : ["0.0.0.0/0"]);
+  if (publicAccess === undefined) {
+    issues.push({ path: ["cluster", "public_access_cidrs"], message: "is required for prod: list the networks allowed to reach the Kubernetes API" });
+  } else if (prod && publicAccess.includes("0.0.0.0/0")) {
+    issues.push({ path: ["cluster", "public_access_cidrs"], message: "must not contain 0.0.0.0/0 in prod: the Kubernetes API would be open to the internet" });
+  }
+
+  const baseDomain = file.ingress.base_domain ?? `${file.deployment_id}.${file.env}.tech-interview.internal`;
+  const seenIds = new Map<string, number>();
+  const seenHosts = new Map<string, number>();
+  const tenants = file.tenants.map((tenant, i) => {
+    const host = tenant.host ?? `${tenant.id}.${baseDomain}`;
+    const firstId = seenIds.get(tenant.id);
+    if (firstId !== undefined) {
+      issues.push({ path: ["tenants", i, "id"], message: `duplicate tenant "${tenant.id}" (also tenants[${firstId}])` });
+    }
+    const firstHost = seenHosts.get(host);
+    if (firstHost !== undefined) {
+      issues.push({ path: ["tenants", i, "host"], message: `host ${host} is already used by tenants[${firstHost}]` });
+    }
+    seenIds.set(tenant.id, firstId ?? i);
+    seenHosts.set(host, firstHost ?? i);
+    return { id: tenant.id, host, values: tenant.values ?? {} };
+  });
+
+  if (issues.length > 0) return { issues };
+  const state =
+    file.state.backend === "s3"
+      ? {
+          backend: "s3" as const,
+          bucket: file.state.bucket,
+          key_prefix: file.state.key_prefix ?? "",
+          region: file.state.region ?? file.region,
+        }
+      : file.state;
+  return {
+    issues,
+    deployment: {
+      deployment_id: file.deployment_id,
+      env: file.env,
+      region: file.region,
+      availability_zones: zones as unknown as [string, string, string],
+      network: {
+        vpc_cidr: vpc.cidr,
+        private_subnets: privateSubnets,
+        public_subnets: publicSubnets,
+        nat_gateways: file.network.nat_gateways ?? (prod ? "one_per_az" : "single"),
+        flow_logs_retention_days: file.network.flow_logs_retention_days ?? (prod ? 365 : 30),
+      },
+      cluster: {
+        kubernetes_version: file.cluster.kubernetes_version,
+        public_access_cidrs: publicAccess ?? [],
+        admin_principal_arns: file.cluster.admin_principal_arns,
+        log_retention_days: file.cluster.log_retention_days ?? (prod ? 365 : 30),
+        deletion_protection: file.cluster.deletion_protection ?? prod,
+      },
+      tags: file.tags,
+      ingress: { base_domain: baseDomain },
+      service: file.service,
+      tenants,
+      state,
+    },
+  };
+}
