@@ -8,7 +8,8 @@ import { expect } from "vitest";
 type TerraformConstructor = { readonly tfResourceType: string };
 
 declare module "vitest" {
-  interface Matchers<T = unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- must match vitest's declaration
+  interface Matchers<T = any> {
     toHaveResource(resource: TerraformConstructor): T;
     toHaveResourceWithProperties(resource: TerraformConstructor, properties: Record<string, unknown>): T;
     toHaveDataSource(dataSource: TerraformConstructor): T;
