@@ -1,0 +1,85 @@
+import { accessSync, constants, readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+
+/** Where terraform and the offline provider mirror are, or why not. */
+export type OfflineTools =
+  | { readonly ok: true; readonly terraform: string; readonly mirrorDir: string; readonly awsVersion: string }
+  | { readonly ok: false; readonly reason: string };
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** `$TERRAFORM`, else the first `terraform` on PATH. */
+export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.TERRAFORM) return isExecutable(env.TERRAFORM) ? env.TERRAFORM : undefined;
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "terraform");
+    if (dir && isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const terraformPlatform = (): string =>
+  `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+
+/** Terraform's implied local mirror folders, plus this team's `GPP_TF_PLUGIN_MIRROR` and the machine image's /opt/tf-plugins. */
+export function mirrorCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = homedir();
+  return [
+    env.GPP_TF_PLUGIN_MIRROR,
+    "/opt/tf-plugins",
+    path.join(home, ".terraform.d/plugins"),
+    path.join(home, ".local/share/terraform/plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+  ].filter((dir): dir is string => Boolean(dir));
+}
+
+const compareVersions = (a: string, b: string): number => {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+};
+
+/** The newest hashicorp/aws version in the first mirror folder that has one for this platform. */
+export function findAwsMirror(env: NodeJS.ProcessEnv = process.env): { dir: string; version: string } | undefined {
+  for (const dir of mirrorCandidates(env)) {
+    const providerDir = path.join(dir, "registry.terraform.io/hashicorp/aws");
+    let versions: string[];
+    try {
+      versions = readdirSync(providerDir).filter((v) => {
+        try {
+          return readdirSync(path.join(providerDir, v, terraformPlatform())).some((f) => f.startsWith("terraform-provider-aws"));
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      continue;
+    }
+    const newest = versions.sort(compareVersions).pop();
+    if (newest) return { dir, version: newest };
+  }
+  return undefined;
+}
+
+export function findOfflineTools(env: NodeJS.ProcessEnv = process.env): OfflineTools {
+  const terraform = findTerraform(env);
+  if (!terraform) return { ok: false, reason: "terraform is not on PATH (nor in $TERRAFORM)" };
+  const mirror = findAwsMirror(env);
+  if (!mirror) {
+    return {
+      ok: false,
+      reason: `no hashicorp/aws provider for ${terraformPlatform()} in a local mirror (looked in ${mirrorCandidates(env).join(", ")}; set GPP_TF_PLUGIN_MIRROR)`,
+    };
+  }
+  return { ok: true, terraform, mirrorDir: mirror.dir, awsVersion: mirror.version };
+}

@@ -1,0 +1,24 @@
+import interface651 from "./vpc-module-6.5.1.interface.json" with { type: "json" };
+import interface660 from "./vpc-module-6.6.0.interface.json" with { type: "json" };
+
+/** What a published version of terraform-aws-modules/vpc/aws declares (from its variables.tf and outputs.tf). */
+export interface VpcModuleInterface {
+  readonly module: string;
+  readonly version: string;
+  readonly required_aws_provider: string;
+  readonly required_terraform: string;
+  readonly variables: readonly string[];
+  readonly outputs: readonly string[];
+}
+
+export const VPC_MODULE_SOURCE = "terraform-aws-modules/vpc/aws";
+
+/** Every version whose interface this project keeps, newest first. */
+export const KNOWN_VPC_MODULE_VERSIONS: readonly VpcModuleInterface[] = [interface660, interface651];
+
+/**
+ * The pinned version: the newest release whose AWS provider requirement admits the exact provider
+ * version the prebuilt @cdktf/provider-aws bindings pin (6.25.0). 6.6.0 needs >= 6.28, so 6.5.1.
+ * The iac tests prove both halves of that statement.
+ */
+export const VPC_MODULE: VpcModuleInterface = interface651;
