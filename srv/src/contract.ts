@@ -4,6 +4,8 @@
  */
 export const contract = {
   image: "gradyent/tech-interview",
+  /** The tag the smoke command and the chart use when none is given; not SemVer, so pin a digest where it matters. */
+  defaultTag: "latest",
   /** The container listens here. It runs as a non-root user, so it cannot bind a port below 1024. */
   port: 8080,
   portName: "http",

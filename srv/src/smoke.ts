@@ -1,0 +1,172 @@
+import type { LookupFunction } from "node:net";
+import { contract } from "./contract";
+import { isUnreachable, probe, type Expectation, type Failure, type ProbeResult } from "./probe";
+import { retryUntilDeadline, type Backoff } from "./retry";
+
+/** One place to check: a base URL, and the Host header of a tenant behind a shared entry point. */
+export interface Target {
+  /** How the report names it: the URL, a tenant id, or the image. */
+  readonly name: string;
+  readonly baseUrl: URL;
+  readonly host?: string;
+}
+
+export type Verdict = "pass" | "contract-failure" | "unreachable";
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+export interface Sample {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly status?: number;
+  readonly failure?: Failure;
+}
+
+export interface EndpointResult {
+  readonly name: "readiness" | "liveness";
+  readonly path: string;
+  readonly expected: { readonly status: number; readonly body: string };
+  readonly passed: number;
+  readonly failed: number;
+  /** Over the requests that got an HTTP answer; undefined when none did. */
+  readonly latencyMs?: LatencySummary;
+  /** The first failed request's diagnosis. */
+  readonly failure?: Failure;
+  readonly samples: readonly Sample[];
+}
+
+export interface TargetResult {
+  readonly name: string;
+  readonly url: string;
+  readonly host?: string;
+  readonly verdict: Verdict;
+  readonly readiness: {
+    readonly ready: boolean;
+    readonly attempts: number;
+    readonly elapsedMs: number;
+    /** Why it never became ready: the last attempt's diagnosis. */
+    readonly failure?: Failure;
+  };
+  /** Empty when the target never became ready. */
+  readonly endpoints: readonly EndpointResult[];
+  /** Extra evidence for a failure, e.g. the container's last log lines. */
+  readonly notes: readonly string[];
+}
+
+export interface SmokeOptions {
+  readonly timeoutMs: number;
+  readonly deadlineMs: number;
+  /** Requests per endpoint once the target is ready. */
+  readonly requests: number;
+  readonly backoff?: Backoff;
+  readonly onProgress?: (line: string) => void;
+  readonly lookup?: LookupFunction;
+}
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error("percentile of an empty list");
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
+export function summarizeLatency(values: readonly number[]): LatencySummary | undefined {
+  if (values.length === 0) return undefined;
+  return { p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
+}
+
+const endpoints = [
+  { name: "readiness", ...contract.readiness },
+  { name: "liveness", ...contract.liveness },
+] as const;
+
+const label = (target: Target): string => `${target.name}${target.host ? ` (Host: ${target.host})` : ""}`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function verdictOf(failures: readonly Failure[]): Verdict {
+  if (failures.length === 0) return "pass";
+  return failures.some((f) => isUnreachable(f.kind)) ? "unreachable" : "contract-failure";
+}
+
+/** Waits for readiness, then sends `requests` requests to each contract endpoint and judges them. */
+export async function checkTarget(target: Target, options: SmokeOptions): Promise<TargetResult> {
+  const progress = options.onProgress ?? (() => {});
+  const once = (expect: Expectation): Promise<ProbeResult> =>
+    probe({
+      baseUrl: target.baseUrl,
+      expect,
+      timeoutMs: options.timeoutMs,
+      ...(target.host ? { host: target.host } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
+
+  progress(`${label(target)}: waiting up to ${seconds(options.deadlineMs)} for GET ${contract.readiness.path} to answer ${contract.readiness.status}`);
+  const wait = await retryUntilDeadline(
+    () => once(contract.readiness),
+    (result) => result.ok,
+    {
+      deadlineMs: options.deadlineMs,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      onAttempt: ({ attempt, result, nextDelayMs }) => {
+        if (result.ok) progress(`${label(target)}: ready after ${attempt} attempt${attempt === 1 ? "" : "s"}`);
+        else if (nextDelayMs !== undefined) {
+          progress(`${label(target)}: attempt ${attempt}: ${result.failure?.summary}; retrying in ${seconds(nextDelayMs)}`);
+        } else progress(`${label(target)}: attempt ${attempt}: ${result.failure?.summary}; giving up`);
+      },
+    },
+  );
+  const base = {
+    name: target.name,
+    url: target.baseUrl.href,
+    ...(target.host ? { host: target.host } : {}),
+    notes: [] as string[],
+  };
+  if (!wait.ok) {
+    const failure = wait.last.failure as Failure;
+    return {
+      ...base,
+      verdict: verdictOf([failure]),
+      readiness: { ready: false, attempts: wait.attempts, elapsedMs: wait.elapsedMs, failure },
+      endpoints: [],
+    };
+  }
+
+  const results: EndpointResult[] = [];
+  for (const endpoint of endpoints) {
+    const samples: Sample[] = [];
+    for (let i = 0; i < options.requests; i++) {
+      const result = await once(endpoint);
+      samples.push({
+        ok: result.ok,
+        latencyMs: result.latencyMs,
+        ...(result.status === undefined ? {} : { status: result.status }),
+        ...(result.failure ? { failure: result.failure } : {}),
+      });
+    }
+    const failed = samples.filter((s) => !s.ok);
+    const latency = summarizeLatency(samples.filter((s) => s.status !== undefined).map((s) => s.latencyMs));
+    results.push({
+      name: endpoint.name,
+      path: endpoint.path,
+      expected: { status: endpoint.status, body: endpoint.body },
+      passed: samples.length - failed.length,
+      failed: failed.length,
+      ...(latency ? { latencyMs: latency } : {}),
+      ...(failed[0]?.failure ? { failure: failed[0].failure } : {}),
+      samples,
+    });
+    progress(`${label(target)}: GET ${endpoint.path} ${samples.length - failed.length}/${samples.length} passed`);
+  }
+  const failures = results.flatMap((r) => r.samples.flatMap((s) => (s.failure ? [s.failure] : [])));
+  return {
+    ...base,
+    verdict: verdictOf(failures),
+    readiness: { ready: true, attempts: wait.attempts, elapsedMs: wait.elapsedMs },
+    endpoints: results,
+  };
+}
