@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { offlinePlan, type OfflinePlanResult, type ResourceChange } from "../plan/run";
+import { countByType, planSummary } from "../plan/summary";
+import { findOfflineTools } from "../plan/tools";
+import { prodDoc, synthIac } from "./helpers";
+
+const tools = findOfflineTools();
+if (!tools.ok) console.warn(`SKIPPED offline terraform validate/plan tests: ${tools.reason}`);
+
+const after = (changes: readonly ResourceChange[], type: string) => changes.filter((c) => c.type === type).map((c) => c.change.after ?? {});
+const creates = (result: OfflinePlanResult) => countByType(result.plan.resource_changes);
+
+describe.runIf(tools.ok)("terraform validate and plan against the real AWS provider, offline", () => {
+  const ready = tools as Extract<typeof tools, { ok: true }>;
+  const planOf = (doc?: object) => {
+    const { stack, tf } = synthIac(doc);
+    return offlinePlan(stack.node.id, tf, ready);
+  };
+  let dev: OfflinePlanResult;
+
+  it("plans the default deployment: VPC with 6 subnets and 1 NAT gateway, 2 roles, a KMS key, 2 log groups and the cluster", async () => {
+    dev = await planOf();
+    expect(dev.validate.valid).toBe(true);
+    const counts = creates(dev);
+    expect(counts).toMatchObject({
+      aws_vpc: { create: 1 },
+      aws_subnet: { create: 6 },
+      aws_nat_gateway: { create: 1 },
+      aws_iam_role: { create: 2 },
+      aws_iam_role_policy_attachments_exclusive: { create: 2 },
+      aws_kms_key: { create: 1 },
+      aws_kms_alias: { create: 1 },
+      aws_cloudwatch_log_group: { create: 2 },
+      aws_eks_cluster: { create: 1 },
+    });
+    expect(dev.plan.resource_changes.every((c) => c.change.actions.join() === "create")).toBe(true);
+  });
+
+  it("plans the cluster with Auto Mode, encryption, logs and the endpoint settings the provider accepted", () => {
+    const [cluster] = after(dev.plan.resource_changes, "aws_eks_cluster");
+    expect(cluster).toMatchObject({
+      name: "dev-eks-gpp0",
+      version: "1.35",
+      bootstrap_self_managed_addons: false,
+      compute_config: [{ enabled: true, node_pools: ["general-purpose", "system"] }],
+      kubernetes_network_config: [expect.objectContaining({ elastic_load_balancing: [{ enabled: true }] })],
+      storage_config: [{ block_storage: [{ enabled: true }] }],
+      enabled_cluster_log_types: ["api", "audit", "authenticator"],
+      zonal_shift_config: [{ enabled: true }],
+      access_config: [{ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true }],
+      vpc_config: [expect.objectContaining({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] })],
+      encryption_config: [expect.objectContaining({ resources: ["secrets"] })],
+    });
+  });
+
+  it("applies the provider's default tags to every taggable resource", () => {
+    const [vpc] = after(dev.plan.resource_changes, "aws_vpc");
+    expect(vpc?.tags_all).toMatchObject({ app: "tech-interview", env: "dev", deployment: "gpp0", "managed-by": "cdktf", "source-path": "iac" });
+    const [key] = after(dev.plan.resource_changes, "aws_kms_key");
+    expect(key).toMatchObject({ enable_key_rotation: true, tags_all: expect.objectContaining({ deployment: "gpp0" }) });
+  });
+
+  it("tags public subnets for internet-facing load balancers and private ones for internal", () => {
+    const subnets = after(dev.plan.resource_changes, "aws_subnet");
+    const roles = subnets.map((s) => Object.keys(s.tags as object).find((k) => k.startsWith("kubernetes.io/role/")));
+    expect(roles.sort()).toEqual(["kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb"]);
+  });
+
+  it("says in its summary what the older mirror provider could not check", () => {
+    expect(dev.removed).toEqual([{ address: expect.stringMatching(/^aws_eks_cluster\./), attribute: "deletion_protection" }]);
+    const summary = planSummary(dev);
+    expect(summary).toContain("| aws_eks_cluster | 1 | create |");
+    expect(summary).toContain("deletion_protection");
+  });
+
+  it("plans prod with a NAT gateway in each of the three AZs and the allowlisted endpoint", async () => {
+    const prod = await planOf(prodDoc);
+    expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
+    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
+    const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
+    expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
+  });
+
+  it("fails validation when the module is passed a variable the pinned version does not declare", async () => {
+    const { stack, tf } = synthIac();
+    tf.module.vpc.enable_ipv7 = true;
+    await expect(offlinePlan(stack.node.id, tf, ready)).rejects.toThrow(/terraform validate failed[\s\S]*enable_ipv7/);
+  });
+});
