@@ -1,0 +1,144 @@
+/**
+ * The values of each tenant's release: built by ONE function (`tenantChartValues`), used by the
+ * synthesized helm_release and by the tests that run `helm template`, and validated against the
+ * chart's own values.schema.json the way helm validates them (chart defaults coalesced with the
+ * release's values).
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Deployment, Problem } from "@gpp/deployment";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import YAML from "yaml";
+
+export type Values = Record<string, unknown>;
+export type TenantSpec = Deployment["tenants"][number];
+
+/** The service chart, packaged per stack as one TerraformAsset. */
+export const CHART_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../charts/tech-interview");
+
+/** Where a tenant's traffic comes from: the shared ingress controller. */
+export interface IngressTarget {
+  readonly className: string;
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Keys the stack derives from the deployment and the ingress controller. A tenant's `values` may not
+ * set them: the host is `tenants[i].host` (checked for collisions), and the NetworkPolicy is the
+ * tenant isolation boundary.
+ */
+export const STACK_OWNED_KEYS: readonly (readonly string[])[] = [
+  ["ingress", "enabled"],
+  ["ingress", "host"],
+  ["ingress", "className"],
+  ["networkPolicy"],
+];
+
+function isPlainObject(value: unknown): value is Values {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Helm's merge of values: maps merge key by key, anything else (lists included) is replaced, and a
+ * `null` deletes the key. Neither argument is modified.
+ */
+export function coalesceValues(base: Values, override: Values): Values {
+  const result: Values = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) {
+      delete result[key];
+    } else if (isPlainObject(value) && isPlainObject(result[key])) {
+      result[key] = coalesceValues(result[key] as Values, value);
+    } else {
+      result[key] = value;
+    }
+  }
+  return result;
+}
+
+/** The one function that decides a tenant's chart values. */
+export function tenantChartValues(deployment: Deployment, tenant: TenantSpec, ingress: IngressTarget): Values {
+  const { repository, tag, digest } = deployment.service.image;
+  const stackValues: Values = {
+    image: { repository, tag, digest: digest ?? "" },
+    // metrics-server feeds the HPA; until it runs, the HPA still holds minReplicas.
+    autoscaling: { enabled: true },
+    ingress: { enabled: true, className: ingress.className, host: tenant.host },
+    networkPolicy: {
+      enabled: true,
+      ingressControllerNamespace: ingress.namespace,
+      ingressControllerPodLabels: { ...ingress.podLabels },
+    },
+  };
+  return coalesceValues(stackValues, tenant.values);
+}
+
+interface ChartSchema {
+  readonly defaults: Values;
+  readonly validate: ValidateFunction;
+}
+
+let chartSchema: ChartSchema | undefined;
+
+/** values.yaml and the compiled values.schema.json, read and compiled once per process. */
+export function loadChartSchema(): ChartSchema {
+  if (!chartSchema) {
+    const defaults = YAML.parse(readFileSync(path.join(CHART_DIR, "values.yaml"), "utf8")) as Values;
+    const schema = JSON.parse(readFileSync(path.join(CHART_DIR, "values.schema.json"), "utf8")) as object;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    chartSchema = { defaults, validate: ajv.compile(schema) };
+  }
+  return chartSchema;
+}
+
+function fieldOf(prefix: string, error: ErrorObject): string {
+  const parts = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (error.keyword === "additionalProperties") parts.push(String(error.params.additionalProperty));
+  return parts.reduce((field, part) => (/^\d+$/.test(part) ? `${field}[${part}]` : `${field}.${part}`), prefix);
+}
+
+function messageOf(error: ErrorObject): string {
+  if (error.keyword === "additionalProperties") {
+    return "unknown key: the chart's values.schema.json does not allow it";
+  }
+  return `${error.message ?? "is invalid"} (the chart's values.schema.json)`;
+}
+
+/**
+ * Problems with a tenant's values, each naming `tenants[i].values.<key>`: keys the stack owns, and
+ * everything the chart's schema rejects once the values are coalesced with the chart defaults.
+ */
+export function tenantValuesProblems(tenantIndex: number, tenant: TenantSpec, values: Values): Problem[] {
+  const prefix = `tenants[${tenantIndex}].values`;
+  const problems: Problem[] = [];
+  for (const key of STACK_OWNED_KEYS) {
+    let node: unknown = tenant.values;
+    for (const part of key) node = isPlainObject(node) ? node[part] : undefined;
+    if (node !== undefined) {
+      problems.push({
+        field: `${prefix}.${key.join(".")}`,
+        message: "is set by the helm stack (the host from tenants[i].host, the rest from the ingress controller)",
+      });
+    }
+  }
+  const { defaults, validate } = loadChartSchema();
+  if (!validate(coalesceValues(defaults, values))) {
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      // An if/then error only summarises the error listed beside it.
+      if (error.keyword === "if") continue;
+      const problem = { field: fieldOf(prefix, error), message: messageOf(error) };
+      const key = `${problem.field}\n${problem.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        problems.push(problem);
+      }
+    }
+  }
+  return problems;
+}
