@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { cidrSubnet, contains, isPrivateRange, overlaps, parseIpv4Cidr, type Ipv4Network } from "./cidr";
 
@@ -30,6 +31,31 @@ const logRetention = z
   .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
     message: `must be one of the retention periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
   });
+
+/** Five-field cron, as KEDA's cron scaler reads it. */
+const cronField = z.string().superRefine((value, ctx) => {
+  if (value.trim().split(/\s+/).length !== 5) {
+    ctx.addIssue({ code: "custom", message: `"${value}" must be a 5-field cron expression (minute hour day-of-month month day-of-week)` });
+    return;
+  }
+  try {
+    CronExpressionParser.parse(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `"${value}" does not parse as cron: ${(error as Error).message}` });
+  }
+});
+
+const timeZoneField = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an IANA time zone such as Europe/Amsterdam or UTC" },
+);
 
 const tenantSchema = z.strictObject({
   id: z
@@ -90,6 +116,31 @@ export const deploymentFileSchema = z.strictObject({
   ingress: z
     .strictObject({
       base_domain: z.string().regex(DNS_NAME, "must be a lowercase DNS name such as apps.example.org").optional(),
+      hosted_zone: z.string().regex(DNS_NAME, "must be the name of a Route 53 public hosted zone such as example.org").optional(),
+    })
+    .default({}),
+  monitoring: z
+    .strictObject({
+      alarm_emails: z.array(z.email({ message: "must be an email address" })).default([]),
+    })
+    .default({ alarm_emails: [] }),
+  budget: z
+    .strictObject({
+      monthly_limit_usd: z.number({ message: "must be a number of US dollars" }).positive("must be a positive number of US dollars").optional(),
+    })
+    .default({}),
+  scaling: z
+    .strictObject({
+      off_hours: z
+        .union([
+          z.literal(false),
+          z.strictObject({
+            timezone: timeZoneField.default("UTC"),
+            scale_up: cronField,
+            scale_down: cronField,
+          }),
+        ])
+        .optional(),
     })
     .default({}),
   service: z
@@ -130,13 +181,23 @@ export interface Deployment {
     readonly deletion_protection: boolean;
   };
   readonly tags: Readonly<Record<string, string>>;
-  readonly ingress: { readonly base_domain: string };
+  readonly ingress: { readonly base_domain: string; readonly hosted_zone?: string };
+  readonly monitoring: { readonly alarm_emails: readonly string[] };
+  readonly budget: { readonly monthly_limit_usd: number };
+  /** Non-prod only: tenants scale to zero outside these hours. */
+  readonly scaling: { readonly off_hours?: { readonly timezone: string; readonly scale_up: string; readonly scale_down: string } };
   readonly service: { readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string } };
   readonly tenants: readonly { readonly id: string; readonly host: string; readonly values: Record<string, unknown> }[];
   readonly state:
     | { readonly backend: "local" }
     | { readonly backend: "s3"; readonly bucket: string; readonly key_prefix: string; readonly region: string };
 }
+
+/**
+ * Monthly budget when the descriptor names none: about twice the estimated baseline of `pnpm cost`
+ * (control plane, NAT, NLB, a few nodes), so the forecast alert means real drift, not normal running.
+ */
+export const DEFAULT_BUDGET_USD = { nonProd: 500, prod: 3000 } as const;
 
 export const isProd = (d: Pick<Deployment, "env">): boolean => d.env === "prod";
 
@@ -199,7 +260,18 @@ export function resolveDeployment(file: DeploymentFile): { deployment?: Deployme
     issues.push({ path: ["cluster", "public_access_cidrs"], message: "must not contain 0.0.0.0/0 in prod: the Kubernetes API would be open to the internet" });
   }
 
+  const zone = file.ingress.hosted_zone;
+  if (zone !== undefined && file.ingress.base_domain === undefined) {
+    issues.push({ path: ["ingress", "base_domain"], message: `is required with ingress.hosted_zone: name the domain under ${zone} that tenants are served from` });
+  } else if (zone !== undefined && file.ingress.base_domain !== zone && !file.ingress.base_domain?.endsWith(`.${zone}`)) {
+    issues.push({ path: ["ingress", "base_domain"], message: `${file.ingress.base_domain} is not inside the hosted zone ${zone}, so no certificate or record can be made for it` });
+  }
   const baseDomain = file.ingress.base_domain ?? `${file.deployment_id}.${file.env}.tech-interview.internal`;
+
+  const offHours = file.scaling.off_hours;
+  if (prod && offHours) {
+    issues.push({ path: ["scaling", "off_hours"], message: "prod never scales to zero: remove off_hours or set it to false" });
+  }
   const seenIds = new Map<string, number>();
   const seenHosts = new Map<string, number>();
   const tenants = file.tenants.map((tenant, i) => {
@@ -249,7 +321,13 @@ export function resolveDeployment(file: DeploymentFile): { deployment?: Deployme
         deletion_protection: file.cluster.deletion_protection ?? prod,
       },
       tags: file.tags,
-      ingress: { base_domain: baseDomain },
+      ingress: zone ? { base_domain: baseDomain, hosted_zone: zone } : { base_domain: baseDomain },
+      monitoring: file.monitoring,
+      budget: { monthly_limit_usd: file.budget.monthly_limit_usd ?? (prod ? DEFAULT_BUDGET_USD.prod : DEFAULT_BUDGET_USD.nonProd) },
+      scaling:
+        prod || offHours === false
+          ? {}
+          : { off_hours: offHours ?? { timezone: "UTC", scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } },
       service: file.service,
       tenants,
       state,

@@ -37,12 +37,35 @@ describe("defaults of a minimal descriptor", () => {
   });
 });
 
+describe("day-2 defaults", () => {
+  const d = parse(minimal);
+  it("scales non-prod tenants to zero outside weekday office hours, UTC", () => {
+    expect(d.scaling.off_hours).toEqual({ timezone: "UTC", scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" });
+  });
+  it("can turn off-hours scaling off", () => {
+    expect(parse({ ...minimal, scaling: { off_hours: false } }).scaling).toEqual({});
+  });
+  it("budgets 500 USD a month outside prod and sends alarms nowhere until emails are listed", () => {
+    expect(d.budget.monthly_limit_usd).toBe(500);
+    expect(d.monitoring.alarm_emails).toEqual([]);
+  });
+  it("serves over HTTP only until a hosted zone is named", () => {
+    expect(d.ingress.hosted_zone).toBeUndefined();
+    const tls = parse({ ...minimal, ingress: { hosted_zone: "example.org", base_domain: "apps.example.org" } });
+    expect(tls.ingress).toEqual({ hosted_zone: "example.org", base_domain: "apps.example.org" });
+  });
+});
+
 describe("prod defaults", () => {
   const d = parse({ ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] } });
   it("puts a NAT gateway in every AZ, protects the cluster and keeps logs a year", () => {
     expect(d.network.nat_gateways).toBe("one_per_az");
     expect(d.cluster.deletion_protection).toBe(true);
     expect(d.cluster.log_retention_days).toBe(365);
+  });
+  it("never scales to zero and budgets 3000 USD a month", () => {
+    expect(d.scaling.off_hours).toBeUndefined();
+    expect(d.budget.monthly_limit_usd).toBe(3000);
   });
 });
 
@@ -91,6 +114,15 @@ const bad: [string, object, string, RegExp][] = [
   ["colliding tenant hosts", { ...minimal, tenants: [{ id: "acme" }, { id: "beta", host: "acme.abc1.dev.tech-interview.internal" }] }, "tenants[1].host", /already used by tenants\[0\]/],
   ["an s3 state backend without a bucket", { ...minimal, state: { backend: "s3" } }, "state.bucket", /expected string/i],
   ["an unknown state backend", { ...minimal, state: { backend: "consul" } }, "state.backend", /.+/],
+  ["an alarm email that is not an address", { ...minimal, monitoring: { alarm_emails: ["ops@example.org", "ops at example"] } }, "monitoring.alarm_emails[1]", /email address/],
+  ["an off-hours schedule that does not parse", { ...minimal, scaling: { off_hours: { scale_up: "0 25 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours.scale_up", /does not parse as cron/],
+  ["an off-hours schedule with six fields", { ...minimal, scaling: { off_hours: { scale_up: "0 0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours.scale_up", /5-field cron/],
+  ["an unknown time zone", { ...minimal, scaling: { off_hours: { timezone: "Mars/Olympus", scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours.timezone", /IANA time zone/],
+  ["off hours in prod", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] }, scaling: { off_hours: { scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours", /prod never scales to zero/],
+  ["a budget of zero", { ...minimal, budget: { monthly_limit_usd: 0 } }, "budget.monthly_limit_usd", /positive/],
+  ["a budget that is not a number", { ...minimal, budget: { monthly_limit_usd: "500" } }, "budget.monthly_limit_usd", /number of US dollars/],
+  ["a hosted zone without a base domain", { ...minimal, ingress: { hosted_zone: "example.org" } }, "ingress.base_domain", /required with ingress.hosted_zone/],
+  ["a base domain outside its hosted zone", { ...minimal, ingress: { hosted_zone: "example.org", base_domain: "apps.example.net" } }, "ingress.base_domain", /not inside the hosted zone example.org/],
   ["an image digest that is not sha256", { ...minimal, service: { image: { digest: "latest" } } }, "service.image.digest", /sha256/],
 ];
 
