@@ -166,8 +166,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     io.stderr(`error: ${message}\n\n${program.helpInformation()}`);
     return ExitCode.badUsage;
   };
-  if (!flags.url && !flags.image) return usage("give a target: --url <base> (optionally with --host or --deployment), or --image <ref>.");
   if (flags.deployment && !flags.url) return usage("--deployment needs --url <base> of the shared entry point its tenants are reached through.");
+  if (!flags.url && !flags.image) return usage("give a target: --url <base> (optionally with --host or --deployment), or --image <ref>.");
   if (flags.engine && !flags.image) return usage("--engine only applies with --image.");
 
   const started = Date.now();

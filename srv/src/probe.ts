@@ -87,6 +87,12 @@ function isTlsError(code: string): boolean {
   return TLS_CODES.has(code) || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_");
 }
 
+/** OpenSSL's one-line reason ("wrong version number"), not its multi-line error dump. */
+function tlsReason(err: NodeJS.ErrnoException & { reason?: string }): string {
+  const text = err.reason ?? (err.message.split("\n")[0] ?? err.message).replace(/^.*:SSL routines:[^:]*:/, "");
+  return `${text.trim()} (${err.code})`;
+}
+
 /** Turns a socket-level error into a diagnosis. `where` is `host:port` as dialled. */
 export function diagnose(error: unknown, where: string, timeoutMs: number, hostName: string): Failure {
   if (error instanceof ProbeTimeout) {
@@ -152,7 +158,7 @@ export function diagnose(error: unknown, where: string, timeoutMs: number, hostN
         return {
           kind: "tls",
           summary: `TLS error (${code})`,
-          message: `TLS error talking to ${where}: ${detail}. Check the certificate (issuer, expiry, names it covers) and that the port speaks TLS (use http:// for a plain-HTTP port).`,
+          message: `TLS error talking to ${where}: ${tlsReason(err)}. Check the certificate (issuer, expiry, names it covers) and that the port speaks TLS (use http:// for a plain-HTTP port).`,
         };
       }
       return { kind: "error", summary: code ? `request failed (${code})` : "request failed", message: `request to ${where} failed: ${detail}` };

@@ -51,7 +51,7 @@ export interface TargetResult {
     /** Why it never became ready: the last attempt's diagnosis. */
     readonly failure?: Failure;
   };
-  /** Empty when the target never became ready. */
+  /** Empty when the target never answered HTTP before the deadline. */
   readonly endpoints: readonly EndpointResult[];
   /** Extra evidence for a failure, e.g. the container's last log lines. */
   readonly notes: readonly string[];
@@ -126,15 +126,16 @@ export async function checkTarget(target: Target, options: SmokeOptions): Promis
     ...(target.host ? { host: target.host } : {}),
     notes: [] as string[],
   };
-  if (!wait.ok) {
-    const failure = wait.last.failure as Failure;
-    return {
-      ...base,
-      verdict: verdictOf([failure]),
-      readiness: { ready: false, attempts: wait.attempts, elapsedMs: wait.elapsedMs, failure },
-      endpoints: [],
-    };
+  const readiness = {
+    ready: wait.ok,
+    attempts: wait.attempts,
+    elapsedMs: wait.elapsedMs,
+    ...(wait.last.failure ? { failure: wait.last.failure } : {}),
+  };
+  if (wait.last.failure && isUnreachable(wait.last.failure.kind)) {
+    return { ...base, verdict: verdictOf([wait.last.failure]), readiness, endpoints: [] };
   }
+  // It answers HTTP (perhaps wrongly): check both endpoints, so the report shows liveness as well.
 
   const results: EndpointResult[] = [];
   for (const endpoint of endpoints) {
@@ -165,8 +166,8 @@ export async function checkTarget(target: Target, options: SmokeOptions): Promis
   const failures = results.flatMap((r) => r.samples.flatMap((s) => (s.failure ? [s.failure] : [])));
   return {
     ...base,
-    verdict: verdictOf(failures),
-    readiness: { ready: true, attempts: wait.attempts, elapsedMs: wait.elapsedMs },
+    verdict: verdictOf(wait.last.failure ? [wait.last.failure, ...failures] : failures),
+    readiness,
     endpoints: results,
   };
 }

@@ -1,0 +1,217 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/command";
+import { ExitCode } from "../src/report";
+import {
+  bodyServer,
+  contractServer,
+  hangingServer,
+  recoveringUrl,
+  refusingUrl,
+  resettingServer,
+  statusServer,
+  virtualHostServer,
+} from "./servers";
+
+/** Small waits so the whole suite stays within seconds. */
+const fastBackoff = { initialDelayMs: 50, factor: 2, maxDelayMs: 400 };
+
+async function smoke(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, {
+    io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    backoff: fastBackoff,
+  });
+  return { code, stdout, stderr };
+}
+
+const quick = ["--timeout", "300ms", "--deadline", "600ms", "--requests", "3"];
+
+describe("smoke against a URL", () => {
+  it("passes a service that honours the contract, with latency percentiles", async () => {
+    const url = await contractServer();
+    const { code, stdout, stderr } = await smoke("--url", url, ...quick);
+    expect(code).toBe(ExitCode.pass);
+    expect(stdout).toMatch(/ok {3}readiness GET \/ +3\/3 passed {2}latency p50 [\d.]+ ms, p95 [\d.]+ ms, max [\d.]+ ms/);
+    expect(stdout).toMatch(/ok {3}liveness {2}GET \/hello +3\/3 passed/);
+    expect(stdout).toContain("PASS: 1/1 target passed");
+    expect(stderr).toContain("ready after 1 attempt");
+  });
+
+  it("accepts the `--` that pnpm passes through before the flags", async () => {
+    const url = await contractServer();
+    expect((await smoke("--", "--url", url, ...quick)).code).toBe(ExitCode.pass);
+  });
+
+  it("says connection refused when nothing listens, and exits unreachable", async () => {
+    const { code, stdout, stderr } = await smoke("--url", await refusingUrl(), ...quick);
+    expect(code).toBe(ExitCode.unreachable);
+    expect(stdout).toContain("connection refused: nothing is listening on 127.0.0.1:");
+    expect(stdout).toContain("FAIL (unreachable)");
+    // Progress while waiting: several attempts with backoff, then the give-up.
+    expect(stderr).toMatch(/attempt 2: connection refused; retrying in/);
+    expect(stderr).toMatch(/attempt \d+: connection refused; giving up/);
+  });
+
+  it("says connection reset and hints at the container port when the peer resets", async () => {
+    const { code, stdout } = await smoke("--url", await resettingServer(), ...quick);
+    expect(code).toBe(ExitCode.unreachable);
+    expect(stdout).toContain("connection reset by peer");
+    expect(stdout).toContain("publish to container port 8080 (e.g. -p 8080:8080, not -p 8080:80)");
+  });
+
+  it("times out a server that accepts but never answers, within the per-request timeout", async () => {
+    const started = Date.now();
+    const { code, stdout } = await smoke("--url", await hangingServer(), "--timeout", "200ms", "--deadline", "0");
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(code).toBe(ExitCode.unreachable);
+    expect(stdout).toContain("timeout: connected to 127.0.0.1:");
+    expect(stdout).toContain("but no complete answer within 200 ms");
+    expect(stdout).toContain("not ready after 1 attempt");
+  });
+
+  it("reports a 500 as a contract failure showing what came back", async () => {
+    const { code, stdout } = await smoke("--url", await statusServer(500, "database down"), ...quick);
+    expect(code).toBe(ExitCode.contractFailure);
+    expect(stdout).toContain('wrong status: GET / answered 500 Internal Server Error, expected 200; body "database down".');
+    expect(stdout).toContain("FAIL (contract failure: wrong answers)");
+  });
+
+  it("reports a wrong body as a contract failure showing the body", async () => {
+    const { code, stdout } = await smoke("--url", await bodyServer("<html>It works!</html>"), ...quick);
+    expect(code).toBe(ExitCode.contractFailure);
+    expect(stdout).toContain('wrong body: GET / answered "<html>It works!</html>", expected "OK".');
+  });
+
+  it("checks liveness too: a wrong /hello body fails even when / is right", async () => {
+    // "OK" on every path: right for /, wrong for /hello.
+    const { code, stdout } = await smoke("--url", await bodyServer("OK"), ...quick);
+    expect(code).toBe(ExitCode.contractFailure);
+    expect(stdout).toMatch(/ok {3}readiness GET \/ +3\/3 passed/);
+    expect(stdout).toMatch(/FAIL liveness {2}GET \/hello +0\/3 passed/);
+    expect(stdout).toContain('wrong body: GET /hello answered "OK", expected "world".');
+  });
+
+  it("retries until a service that starts late becomes ready", async () => {
+    const url = await recoveringUrl(700);
+    const { code, stdout, stderr } = await smoke("--url", url, "--timeout", "300ms", "--deadline", "3s", "--requests", "2");
+    expect(code).toBe(ExitCode.pass);
+    expect(stderr).toMatch(/attempt 1: connection refused; retrying/);
+    expect(stdout).toMatch(/ready after [2-9]\d* attempts/);
+  });
+
+  it("reaches a tenant only with its Host header", async () => {
+    const url = await virtualHostServer(["acme.apps.example.test"]);
+    const right = await smoke("--url", url, "--host", "acme.apps.example.test", ...quick);
+    expect(right.code).toBe(ExitCode.pass);
+    expect(right.stdout).toContain("Host: acme.apps.example.test");
+    const wrong = await smoke("--url", url, "--host", "globex.apps.example.test", ...quick);
+    expect(wrong.code).toBe(ExitCode.contractFailure);
+    expect(wrong.stdout).toContain('wrong status: GET / answered 404 Not Found, expected 200; body "no route for host globex.apps.example.test"');
+  });
+
+  it("says TLS error when https:// meets a plain-HTTP port", async () => {
+    const url = (await contractServer()).replace("http://", "https://");
+    const { code, stdout } = await smoke("--url", url, ...quick, "--deadline", "0");
+    expect(code).toBe(ExitCode.unreachable);
+    expect(stdout).toMatch(/TLS error talking to 127\.0\.0\.1:\d+: .*\(use http:\/\/ for a plain-HTTP port\)/);
+  });
+
+  it("writes JSON on stdout and a JUnit file that name the failure", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-smoke-"));
+    const junitFile = path.join(dir, "reports", "smoke.xml");
+    const { code, stdout } = await smoke("--url", await bodyServer("nope & <no>"), ...quick, "--json", "--junit", junitFile);
+    expect(code).toBe(ExitCode.contractFailure);
+    const report = JSON.parse(stdout);
+    expect(report.verdict).toBe("contract-failure");
+    expect(report.exitCode).toBe(ExitCode.contractFailure);
+    expect(report.targets[0].endpoints[0].failure.kind).toBe("body");
+    expect(report.targets[0].endpoints[0].samples).toHaveLength(3);
+    const xml = readFileSync(junitFile, "utf8");
+    // Readiness within the deadline, then both endpoints: three failed cases, the body escaped.
+    expect(xml).toMatch(/<testsuite [^>]*tests="3" failures="3"/);
+    expect(xml).toContain("GET /hello answered &quot;nope &amp; &lt;no>&quot;, expected &quot;world&quot;");
+  });
+});
+
+describe("smoke against every tenant of a deployment", () => {
+  const descriptor = (tenants: string): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-deploy-"));
+    const file = path.join(dir, "t001.yaml");
+    writeFileSync(file, `deployment_id: t001\nenv: dev\nregion: eu-west-1\ningress:\n  base_domain: apps.example.test\n${tenants}`);
+    return file;
+  };
+
+  it("sends one Host header per tenant and fails only the tenant the entry point does not route", async () => {
+    const url = await virtualHostServer(["acme.apps.example.test", "shop.globex.example.test"]);
+    const file = descriptor("tenants:\n  - id: acme\n  - id: globex\n    host: shop.globex.example.test\n  - id: initech\n");
+    const { code, stdout } = await smoke("--url", url, "--deployment", file, ...quick);
+    expect(code).toBe(ExitCode.contractFailure);
+    expect(stdout).toMatch(/^ok {3}t001\/acme .*Host: acme\.apps\.example\.test$/m);
+    expect(stdout).toMatch(/^ok {3}t001\/globex .*Host: shop\.globex\.example\.test$/m);
+    expect(stdout).toMatch(/^FAIL t001\/initech .*Host: initech\.apps\.example\.test$/m);
+    expect(stdout).toContain("2/3 targets passed");
+  });
+
+  it("rejects a bad deployment file with the library's file and field, as bad usage", async () => {
+    const file = descriptor("tenants:\n  - id: Not_A_Label\n");
+    const { code, stderr, stdout } = await smoke("--url", "http://127.0.0.1:9", "--deployment", file);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(`${file}: tenants[0].id: must be a DNS label`);
+    expect(stdout).toBe("");
+  });
+
+  it("rejects a deployment with no tenants, naming the field", async () => {
+    const file = descriptor("");
+    const { code, stderr } = await smoke("--url", "http://127.0.0.1:9", "--deployment", file);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(`${file}: tenants: lists no tenants`);
+  });
+
+  it("rejects a missing deployment file", async () => {
+    const { code, stderr } = await smoke("--url", "http://127.0.0.1:9", "--deployment", "/nonexistent/gpp9.yaml");
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain("/nonexistent/gpp9.yaml: (file): cannot be read");
+  });
+});
+
+describe("bad usage", () => {
+  it.each([
+    [[], "give a target: --url <base>"],
+    [["--url", "not a url"], '--url must be an absolute http:// or https:// URL such as http://127.0.0.1:8080; got "not a url"'],
+    [["--url", "ftp://example.test"], '--url must use http:// or https://; got "ftp:"'],
+    [["--url", "http://127.0.0.1:9", "--timeout", "-5"], '--timeout must not be negative; got "-5"'],
+    [["--url", "http://127.0.0.1:9", "--timeout", "0"], "--timeout must be greater than zero"],
+    [["--url", "http://127.0.0.1:9", "--deadline", "soon"], "--deadline must be a duration such as 500, 500ms, 2s or 1m"],
+    [["--url", "http://127.0.0.1:9", "--requests", "0"], "--requests must be a whole number from 1 to 10000"],
+    [["--url", "http://127.0.0.1:9", "--image", "gradyent/tech-interview:latest"], "option '--url <base>' cannot be used with option '--image <ref>'"],
+    [["--url", "http://127.0.0.1:9", "--host", "bad host!"], "--host must be a host name"],
+    [["--deployment", "deployments/gpp0.yaml"], "--deployment needs --url <base>"],
+    [["--url", "http://127.0.0.1:9", "--engine", "podman"], "--engine only applies with --image"],
+    [["--image", "Not A Ref"], "--image must be an image reference"],
+    [["--url", "http://127.0.0.1:9", "--frobnicate"], "unknown option '--frobnicate'"],
+  ])("%j: explains, shows usage and exits 2", async (argv, message) => {
+    const { code, stderr, stdout } = await smoke(...argv);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain("Usage: smoke [options]");
+    expect(stdout).toBe("");
+  });
+
+  it("prints help with the exit codes and exits 0", async () => {
+    const { code, stdout } = await smoke("--help");
+    expect(code).toBe(ExitCode.pass);
+    expect(stdout).toContain("Exit codes:");
+    for (const exitCode of Object.values(ExitCode)) expect(stdout).toMatch(new RegExp(`^ {2}${exitCode} +\\S`, "m"));
+  });
+
+  it("writes no JUnit file when the usage is bad", async () => {
+    const junitFile = path.join(mkdtempSync(path.join(tmpdir(), "srv-smoke-")), "smoke.xml");
+    const { code } = await smoke("--url", "http://127.0.0.1:9", "--timeout", "-1", "--junit", junitFile);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(existsSync(junitFile)).toBe(false);
+  });
+});
