@@ -1,0 +1,231 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { contract } from "srv/contract";
+import { beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { CHART_DIR } from "../src/chart-values";
+import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
+import { helm, helmPath } from "./helm-binary";
+import { validateManifest } from "./strict-kubernetes-schema";
+
+type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const workDir = mkdtempSync(path.join(tmpdir(), "helm-chart-test-"));
+
+function runHelm(args: string[], values?: Record<string, unknown>) {
+  const extra: string[] = [];
+  if (values) {
+    const file = path.join(workDir, `values-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(values));
+    extra.push("-f", file);
+  }
+  const result = spawnSync(helmPath, [...args, ...extra], { encoding: "utf8", timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function render(release: string, namespace: string, values?: Record<string, unknown>): Manifest[] {
+  const result = runHelm(["template", release, CHART_DIR, "--namespace", namespace, "--include-crds"], values);
+  if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
+  return YAML.parseAllDocuments(result.stdout)
+    .map((doc) => doc.toJS() as Manifest | null)
+    .filter((m): m is Manifest => m !== null);
+}
+
+const byKind = (manifests: Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
+const one = (manifests: Manifest[], kind: string): Manifest => {
+  const found = byKind(manifests, kind);
+  expect(found, kind).toHaveLength(1);
+  return found[0] as Manifest;
+};
+
+describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () => {
+  const deployment = loadDefaultDeployment();
+  const tenantValues = releaseValuesByNamespace(synthesize(deployment));
+  const rendered = new Map<string, Manifest[]>();
+
+  beforeAll(() => {
+    for (const tenant of deployment.tenants) {
+      const namespace = `tenant-${tenant.id}`;
+      rendered.set(tenant.id, render(tenant.id, namespace, tenantValues.get(namespace)));
+    }
+  });
+
+  it("passes helm lint --strict with its defaults and with every tenant's values", () => {
+    const defaults = runHelm(["lint", "--strict", CHART_DIR]);
+    expect(defaults.status, defaults.stdout + defaults.stderr).toBe(0);
+    for (const [namespace, values] of tenantValues) {
+      const result = runHelm(["lint", "--strict", CHART_DIR, "--namespace", namespace], values);
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+    }
+  });
+
+  it("renders one release per tenant of the default deployment, with the values the stack synthesizes", () => {
+    expect([...tenantValues.keys()].sort()).toEqual(["tenant-acme", "tenant-globex", "tenant-initech"]);
+    expect([...rendered.keys()].sort()).toEqual(["acme", "globex", "initech"]);
+  });
+
+  it("renders only manifests that match the Kubernetes schemas, with no unknown fields", () => {
+    for (const [tenant, manifests] of rendered) {
+      // The helm test hook pod is rendered too (helm template includes hooks).
+      expect(manifests.map((m) => m.kind).sort(), tenant).toEqual(
+        ["Deployment", "HorizontalPodAutoscaler", "Ingress", "NetworkPolicy", "Pod", "PodDisruptionBudget", "Service", "ServiceAccount"],
+      );
+      for (const manifest of manifests) {
+        expect(validateManifest(manifest), `${tenant} ${manifest.kind}`).toEqual([]);
+      }
+    }
+  });
+
+  it("probes the service's contract: readiness GET / and liveness GET /hello on the named port 8080", () => {
+    for (const manifests of rendered.values()) {
+      const container = one(manifests, "Deployment").spec.template.spec.containers[0];
+      expect(container.ports).toEqual([{ name: contract.portName, containerPort: contract.port, protocol: "TCP" }]);
+      expect(container.readinessProbe.httpGet).toEqual({ path: contract.readiness.path, port: contract.portName });
+      expect(container.livenessProbe.httpGet).toEqual({ path: contract.liveness.path, port: contract.portName });
+      expect(container.startupProbe.httpGet.port).toBe(contract.portName);
+      expect(container.startupProbe.failureThreshold * container.startupProbe.periodSeconds).toBeGreaterThanOrEqual(30);
+      expect(container.resources.requests).toBeDefined();
+      expect(container.resources.limits).toBeDefined();
+    }
+  });
+
+  it("runs the image latest with pull policy Always, amd64 only, and pins it when a digest is given", () => {
+    const deploymentManifest = one(rendered.get("acme") ?? [], "Deployment");
+    const pod = deploymentManifest.spec.template.spec;
+    expect(pod.containers[0].image).toBe(`${contract.image}:latest`);
+    expect(pod.containers[0].imagePullPolicy).toBe("Always");
+    expect(pod.nodeSelector["kubernetes.io/arch"]).toBe(contract.platform.architecture);
+    const digest = `sha256:${"a".repeat(64)}`;
+    const pinned = one(render("acme", "tenant-acme", { image: { digest } }), "Deployment").spec.template.spec.containers[0];
+    expect(pinned.image).toBe(`${contract.image}:latest@${digest}`);
+    expect(pinned.imagePullPolicy).toBe("IfNotPresent");
+  });
+
+  it("meets the restricted Pod Security profile with a read-only root filesystem, token not mounted", () => {
+    for (const manifests of rendered.values()) {
+      const pods = [one(manifests, "Deployment").spec.template.spec, one(manifests, "Pod").spec];
+      for (const pod of pods) {
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+        for (const container of pod.containers) {
+          expect(container.securityContext).toEqual({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+          });
+        }
+      }
+      expect(one(manifests, "ServiceAccount").automountServiceAccountToken).toBe(false);
+    }
+  });
+
+  it("rolls out without losing capacity, spreads across zones and nodes, and has a PDB and an autoscaling/v2 HPA", () => {
+    const manifests = rendered.get("globex") ?? [];
+    const deploymentManifest = one(manifests, "Deployment");
+    // The HPA owns the replica count when autoscaling is on.
+    expect(deploymentManifest.spec.replicas).toBeUndefined();
+    expect(deploymentManifest.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    const selector = deploymentManifest.spec.selector.matchLabels;
+    const spread = deploymentManifest.spec.template.spec.topologySpreadConstraints;
+    expect(spread.map((c: Manifest) => c.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+    for (const constraint of spread) expect(constraint.labelSelector.matchLabels).toEqual(selector);
+    const hpa = one(manifests, "HorizontalPodAutoscaler");
+    expect(hpa.apiVersion).toBe("autoscaling/v2");
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deploymentManifest.metadata.name });
+    expect(hpa.spec.minReplicas).toBe(3);
+    const pdb = one(manifests, "PodDisruptionBudget");
+    expect(pdb.spec.selector.matchLabels).toEqual(selector);
+    expect(pdb.spec.maxUnavailable).toBe(1);
+  });
+
+  it("defaults to 3 replicas and no HPA when autoscaling is off", () => {
+    const manifests = render("plain", "default");
+    expect(one(manifests, "Deployment").spec.replicas).toBe(3);
+    expect(byKind(manifests, "HorizontalPodAutoscaler")).toEqual([]);
+    expect(byKind(manifests, "Ingress")).toEqual([]);
+  });
+
+  it("admits traffic only from the ingress controller's pods (and its own helm test) to port 8080", () => {
+    const manifests = rendered.get("acme") ?? [];
+    const policy = one(manifests, "NetworkPolicy");
+    expect(policy.spec.podSelector.matchLabels).toEqual(one(manifests, "Deployment").spec.selector.matchLabels);
+    expect(policy.spec.policyTypes).toEqual(["Ingress"]);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.ports).toEqual([{ port: contract.port, protocol: "TCP" }]);
+    expect(rule.from[0]).toEqual({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-traefik" } },
+    });
+    expect(rule.from[1]).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/instance": "acme", "app.kubernetes.io/component": "helm-test" } },
+    });
+    // The test pod must not be selected as a replica by the Service.
+    const testPod = one(manifests, "Pod");
+    expect(testPod.metadata.labels["app.kubernetes.io/name"]).toBeUndefined();
+  });
+
+  it("routes the tenant's host through the shared IngressClass to the Service on port 80", () => {
+    for (const tenant of deployment.tenants) {
+      const manifests = rendered.get(tenant.id) ?? [];
+      const ingress = one(manifests, "Ingress");
+      const service = one(manifests, "Service");
+      expect(ingress.spec.ingressClassName).toBe("traefik");
+      expect(ingress.spec.rules).toEqual([
+        {
+          host: tenant.host,
+          http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] },
+        },
+      ]);
+      expect(service.spec.type).toBe("ClusterIP");
+      expect(service.spec.ports).toEqual([{ name: "http", port: 80, targetPort: contract.portName, protocol: "TCP" }]);
+    }
+  });
+
+  it("labels every object with the standard app.kubernetes.io and helm.sh/chart labels", () => {
+    for (const [tenant, manifests] of rendered) {
+      for (const manifest of manifests.filter((m) => m.kind !== "Pod")) {
+        expect(manifest.metadata.labels, `${tenant} ${manifest.kind}`).toMatchObject({
+          "app.kubernetes.io/name": "tech-interview",
+          "app.kubernetes.io/instance": tenant,
+          "app.kubernetes.io/managed-by": "Helm",
+          "app.kubernetes.io/version": "latest",
+          "helm.sh/chart": "tech-interview-0.1.0",
+        });
+      }
+    }
+  });
+
+  it("has a helm test hook that checks both endpoints' bodies through the Service, with a pinned image", () => {
+    const pod = one(rendered.get("acme") ?? [], "Pod");
+    expect(pod.metadata.annotations["helm.sh/hook"]).toBe("test");
+    const container = pod.spec.containers[0];
+    expect(container.image).toMatch(/^busybox:1\.37\.0@sha256:[a-f0-9]{64}$/);
+    const env = Object.fromEntries(container.env.map((e: Manifest) => [e.name, e.value]));
+    expect(env).toEqual({
+      BASE_URL: "http://acme-tech-interview:80",
+      READINESS_PATH: contract.readiness.path,
+      READINESS_BODY: contract.readiness.body,
+      LIVENESS_PATH: contract.liveness.path,
+      LIVENESS_BODY: contract.liveness.body,
+    });
+  });
+
+  it.each([
+    ["an unknown key", { replicas: 3 }, "additional properties 'replicas' not allowed"],
+    ["a wrong type", { replicaCount: "three" }, "/replicaCount"],
+    ["a probe path without a leading slash", { probes: { liveness: { path: "hello" } } }, "/probes/liveness/path"],
+    ["an unknown nested key", { image: { pullPolicy: "Always", registry: "docker.io" } }, "'registry' not allowed"],
+    ["a bad digest", { image: { digest: "sha256:abc" } }, "/image/digest"],
+    ["an ingress without a host", { ingress: { enabled: true } }, "/ingress/host"],
+  ])("rejects %s", (_name, values, expected) => {
+    const result = runHelm(["template", "bad", CHART_DIR], values);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(expected);
+  });
+});

@@ -1,0 +1,28 @@
+import path from "node:path";
+import { defaultDeploymentsDir, loadDeploymentFile, type Deployment } from "@gpp/deployment";
+import { Testing } from "cdktf";
+import { HelmStack } from "../src/stack";
+
+export const loadDefaultDeployment = (): Deployment => loadDeploymentFile(path.join(defaultDeploymentsDir(), "gpp0.yaml"));
+
+export type SynthesizedStack = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data: Record<string, Record<string, Record<string, unknown>>>;
+  provider: Record<string, Record<string, unknown>[]>;
+};
+
+export function synthesize(deployment: Deployment): SynthesizedStack {
+  return JSON.parse(Testing.synth(new HelmStack(Testing.app(), deployment))) as SynthesizedStack;
+}
+
+/** The values each tenant's helm_release carries in the synthesized JSON, by namespace. */
+export function releaseValuesByNamespace(stack: SynthesizedStack): Map<string, Record<string, unknown>> {
+  const result = new Map<string, Record<string, unknown>>();
+  for (const release of Object.values(stack.resource.helm_release ?? {})) {
+    const namespace = release.namespace as string;
+    if (!namespace.startsWith("tenant-")) continue;
+    const [values] = release.values as string[];
+    result.set(namespace, JSON.parse(values ?? "{}") as Record<string, unknown>);
+  }
+  return result;
+}

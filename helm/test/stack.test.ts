@@ -1,0 +1,180 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
+import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
+import { DeploymentError, parseDeployment, type Deployment } from "@gpp/deployment";
+import { Testing } from "cdktf";
+import type {} from "@gpp/stack/testing";
+import { describe, expect, it } from "vitest";
+import { HelmStack } from "../src/stack";
+import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
+
+const deployment = loadDefaultDeployment();
+const synthesized = Testing.synth(new HelmStack(Testing.app(), deployment));
+const stack = synthesize(deployment);
+const releases = Object.values(stack.resource.helm_release ?? {});
+const traefik = releases.find((r) => r.name === "traefik") as Record<string, unknown>;
+const traefikValues = JSON.parse((traefik.values as string[])[0] ?? "{}");
+
+const withTenants = (yamlTenants: string): Deployment =>
+  parseDeployment(`deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n${yamlTenants}`, "deployments/gpp0.yaml");
+
+describe("the helm stack", () => {
+  it("finds the cluster by the shared name and configures both providers from it", () => {
+    expect(synthesized).toHaveDataSourceWithProperties(DataAwsEksCluster, { name: "dev-eks-gpp0" });
+    expect(synthesized).toHaveDataSourceWithProperties(DataAwsEksClusterAuth, { name: "dev-eks-gpp0" });
+    const helmProvider = stack.provider.helm?.[0] as { kubernetes: Record<string, string> };
+    expect(helmProvider.kubernetes.host).toMatch(/^\$\{data\.aws_eks_cluster\.\S+\.endpoint\}$/);
+    expect(helmProvider.kubernetes.token).toMatch(/^\$\{data\.aws_eks_cluster_auth\.\S+\.token\}$/);
+    expect(stack.provider.kubernetes?.[0]?.cluster_ca_certificate).toMatch(/base64decode/);
+  });
+
+  it("installs Traefik pinned to 41.3.0 from its repository, in its own restricted namespace", () => {
+    expect(traefik).toMatchObject({
+      repository: "https://traefik.github.io/charts",
+      chart: "traefik",
+      version: "41.3.0",
+      namespace: "traefik",
+    });
+    expect(synthesized).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: { name: "traefik", labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted" }) },
+    });
+  });
+
+  it("exposes Traefik through an internet-facing Auto Mode NLB, without the unsupported annotations", () => {
+    expect(traefikValues.service.spec).toEqual({
+      type: "LoadBalancer",
+      loadBalancerClass: "eks.amazonaws.com/nlb",
+      externalTrafficPolicy: "Local",
+    });
+    expect(traefikValues.service.annotations).toEqual({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
+    const text = JSON.stringify(traefikValues);
+    for (const unsupported of ["aws-load-balancer-type", "aws-load-balancer-internal", "load-balancer-source-ranges"]) {
+      expect(text).not.toContain(unsupported);
+    }
+  });
+
+  it("runs Traefik HA: autoscaled from one replica per zone, PDB, spread across zones, Prometheus metrics on", () => {
+    expect(traefikValues.deployment.replicas).toBeNull();
+    expect(traefikValues.autoscaling).toMatchObject({ enabled: true, minReplicas: 3, maxReplicas: 10 });
+    expect(traefikValues.podDisruptionBudget).toEqual({ enabled: true, maxUnavailable: 1 });
+    expect(traefikValues.topologySpreadConstraints[0]).toMatchObject({
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+      labelSelector: { matchLabels: { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "traefik-traefik" } },
+    });
+    expect(traefikValues.metrics.prometheus).toMatchObject({ entryPoint: "metrics", addEntryPointsLabels: true });
+    expect(traefikValues.ingressClass).toEqual({ enabled: true, isDefaultClass: false, name: "traefik" });
+  });
+
+  it("turns on NetworkPolicy enforcement through the amazon-vpc-cni ConfigMap", () => {
+    expect(synthesized).toHaveResourceWithProperties(ConfigMapV1, {
+      metadata: { name: "amazon-vpc-cni", namespace: "kube-system" },
+      data: { "enable-network-policy-controller": "true" },
+    });
+  });
+
+  it("gives every tenant a restricted namespace, a quota, a limit range and one release of the local chart", () => {
+    const tenantReleases = releases.filter((r) => r.name !== "traefik");
+    expect(tenantReleases.map((r) => [r.name, r.namespace])).toEqual([
+      ["acme", "tenant-acme"],
+      ["globex", "tenant-globex"],
+      ["initech", "tenant-initech"],
+    ]);
+    for (const tenant of deployment.tenants) {
+      expect(synthesized).toHaveResourceWithProperties(NamespaceV1, {
+        metadata: {
+          name: `tenant-${tenant.id}`,
+          labels: expect.objectContaining({
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "v1.35",
+          }),
+        },
+      });
+      expect(synthesized).toHaveResourceWithProperties(ResourceQuotaV1, {
+        metadata: expect.objectContaining({ namespace: `tenant-${tenant.id}` }),
+        spec: { hard: expect.objectContaining({ pods: "12", "services.loadbalancers": "0", "requests.cpu": "4" }) },
+      });
+    }
+    expect(Object.keys(stack.resource.kubernetes_limit_range_v1 ?? {})).toHaveLength(3);
+  });
+
+  it("points every release at one chart asset, relative to the stack output", () => {
+    const charts = new Set(releases.filter((r) => r.name !== "traefik").map((r) => r.chart as string));
+    expect(charts.size).toBe(1);
+    const [chart] = charts;
+    expect(chart).toMatch(/^assets\/tech-interview-chart\/[A-F0-9]+$/);
+    expect(path.isAbsolute(chart ?? "")).toBe(false);
+  });
+
+  it("passes each tenant its host from the descriptor and the ingress controller it must admit", () => {
+    const values = releaseValuesByNamespace(stack);
+    expect(values.get("tenant-acme")).toMatchObject({
+      ingress: { enabled: true, className: "traefik", host: "acme.gpp0.dev.tech-interview.internal" },
+      networkPolicy: { ingressControllerNamespace: "traefik" },
+      image: { repository: "gradyent/tech-interview", tag: "latest", digest: "" },
+    });
+  });
+
+  it("merges a tenant's own values over the stack's", () => {
+    const d = withTenants("  - id: acme\n    values:\n      autoscaling:\n        maxReplicas: 20\n      replicaCount: 4\n");
+    const values = releaseValuesByNamespace(synthesize(d)).get("tenant-acme");
+    expect(values).toMatchObject({ autoscaling: { enabled: true, maxReplicas: 20 }, replicaCount: 4 });
+    expect(synthesize(d).resource.kubernetes_resource_quota_v1).toBeDefined();
+  });
+});
+
+describe("bad tenant input", () => {
+  const errorOf = (d: Deployment): DeploymentError => {
+    try {
+      new HelmStack(Testing.app(), d);
+    } catch (error) {
+      if (error instanceof DeploymentError) return error;
+      throw error;
+    }
+    throw new Error("expected a DeploymentError");
+  };
+
+  it("names the deployment and every tenants[i].values field the chart schema rejects", () => {
+    const error = errorOf(
+      withTenants("  - id: acme\n  - id: globex\n    values:\n      replicas: 3\n      probes:\n        liveness:\n          path: hello\n"),
+    );
+    expect(error.message).toContain('deployment "gpp0"');
+    expect(error.problems.map((p) => p.field)).toEqual(["tenants[1].values.replicas", "tenants[1].values.probes.liveness.path"]);
+  });
+
+  it("refuses values that would override the host or the network policy", () => {
+    const error = errorOf(withTenants("  - id: acme\n    values:\n      ingress:\n        host: evil.example.org\n      networkPolicy:\n        enabled: false\n"));
+    expect(error.problems.map((p) => p.field)).toEqual(["tenants[0].values.ingress.host", "tenants[0].values.networkPolicy"]);
+  });
+
+  it("exits non-zero naming the field, and writes nothing", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "helm-bad-deployment-"));
+    writeFileSync(path.join(dir, "gpp0.yaml"), "deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n    values:\n      replicaCount: many\n");
+    const outdir = path.join(dir, "out");
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('deployment "gpp0": tenants[0].values.replicaCount: must be integer');
+    // cdktf creates its empty output folders on construction; not one file may be written.
+    const files = existsSync(outdir) ? readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
+    expect(files).toEqual([]);
+  });
+
+  it("inherits the descriptor's checks: tenant ids that are not DNS labels, duplicates, colliding hosts", () => {
+    expect(() => withTenants("  - id: Acme_1\n")).toThrow(/tenants\[0\]\.id: must be a DNS label/);
+    expect(() => withTenants("  - id: acme\n  - id: acme\n")).toThrow(/tenants\[1\]\.id: duplicate tenant "acme"/);
+    expect(() => withTenants("  - id: acme\n  - id: globex\n    host: acme.gpp0.dev.tech-interview.internal\n")).toThrow(
+      /tenants\[1\]\.host: host acme\.gpp0\.dev\.tech-interview\.internal is already used by tenants\[0\]/,
+    );
+  });
+});
