@@ -2,15 +2,25 @@ import { Component, isProd, resourceName, type Deployment } from "@gpp/deploymen
 import { DeploymentStack } from "@gpp/stack";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { ClusterAddons } from "./addons";
+import { DeploymentBudget } from "./budgets";
+import { WildcardCertificate } from "./certificate";
 import { Cluster } from "./cluster";
 import { ClusterIam } from "./iam";
+import { Alerts, ClusterAlarms } from "./monitoring";
 import { Network } from "./network";
 
-/** One deployment's network, IAM and EKS Auto Mode cluster. Reads the descriptor; the constructs do the work. */
+/**
+ * One deployment's network, IAM, EKS Auto Mode cluster, add-ons, alerting, budget and (with a hosted
+ * zone) TLS certificate. Reads the descriptor; the constructs do the work.
+ */
 export class IacStack extends DeploymentStack {
   readonly network: Network;
   readonly iam: ClusterIam;
   readonly cluster: Cluster;
+  readonly addons: ClusterAddons;
+  readonly alerts: Alerts;
+  readonly certificate?: WildcardCertificate;
 
   constructor(scope: Construct, deployment: Deployment) {
     super(scope, deployment, "iac");
@@ -44,8 +54,38 @@ export class IacStack extends DeploymentStack {
       keyDeletionWindowDays: isProd(deployment) ? 30 : 7,
       dependsOn: [this.iam.clusterRole.attachments, this.iam.nodeRole.attachments],
     });
-
     const eks = this.cluster.cluster;
+
+    this.addons = new ClusterAddons(this, "addons", {
+      clusterName: eks.name,
+      observabilityRoleName: name(Component.observabilityRole),
+      partition: this.iam.partition,
+    });
+
+    this.alerts = new Alerts(this, "alerts", {
+      topicName: name(Component.alerts),
+      emails: deployment.monitoring.alarm_emails,
+    });
+    new ClusterAlarms(this, "alarms", {
+      clusterName: eks.name,
+      namePrefix: name(Component.cluster),
+      topicArn: this.alerts.topic.arn,
+    });
+    new DeploymentBudget(this, "budget", {
+      name: name(Component.budget),
+      deploymentId: deployment.deployment_id,
+      monthlyLimitUsd: deployment.budget.monthly_limit_usd,
+      topicArn: this.alerts.topic.arn,
+      emails: deployment.monitoring.alarm_emails,
+    });
+
+    if (deployment.ingress.hosted_zone) {
+      this.certificate = new WildcardCertificate(this, "tls", {
+        hostedZone: deployment.ingress.hosted_zone,
+        baseDomain: deployment.ingress.base_domain,
+      });
+    }
+
     const outputs: Record<string, { value: unknown; description: string }> = {
       cluster_name: { value: eks.name, description: "EKS cluster name (also derivable with the naming function)" },
       cluster_endpoint: { value: eks.endpoint, description: "Kubernetes API endpoint" },
@@ -54,7 +94,11 @@ export class IacStack extends DeploymentStack {
       vpc_id: { value: this.network.vpcId, description: "VPC id" },
       private_subnet_ids: { value: this.network.privateSubnetIds, description: "Private subnets (nodes, pods, internal load balancers)" },
       public_subnet_ids: { value: this.network.publicSubnetIds, description: "Public subnets (internet-facing load balancers, NAT)" },
+      alerts_topic_arn: { value: this.alerts.topic.arn, description: "SNS topic of alarms and budget notifications" },
     };
+    if (this.certificate) {
+      outputs.certificate_arn = { value: this.certificate.validation.certificateArn, description: "Validated ACM certificate for *.<base domain>" };
+    }
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
   }
 }

@@ -18,7 +18,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   };
   let dev: OfflinePlanResult;
 
-  it("plans the default deployment: VPC with 6 subnets and 1 NAT gateway, 2 roles, a KMS key, 2 log groups and the cluster", async () => {
+  it("plans the default deployment: network, 3 roles, KMS key, log groups, cluster, add-ons, alerting and budget", async () => {
     dev = await planOf();
     expect(dev.validate.valid).toBe(true);
     const counts = creates(dev);
@@ -26,13 +26,20 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       aws_vpc: { create: 1 },
       aws_subnet: { create: 6 },
       aws_nat_gateway: { create: 1 },
-      aws_iam_role: { create: 2 },
-      aws_iam_role_policy_attachments_exclusive: { create: 2 },
+      aws_iam_role: { create: 3 },
+      aws_iam_role_policy_attachments_exclusive: { create: 3 },
       aws_kms_key: { create: 1 },
       aws_kms_alias: { create: 1 },
       aws_cloudwatch_log_group: { create: 2 },
       aws_eks_cluster: { create: 1 },
+      aws_eks_addon: { create: 2 },
+      aws_eks_pod_identity_association: { create: 1 },
+      aws_sns_topic: { create: 1 },
+      aws_sns_topic_policy: { create: 1 },
+      aws_cloudwatch_metric_alarm: { create: 4 },
+      aws_budgets_budget: { create: 1 },
     });
+    expect(counts).not.toHaveProperty("aws_sns_topic_subscription");
     expect(dev.plan.resource_changes.every((c) => c.change.actions.join() === "create")).toBe(true);
   });
 
@@ -73,8 +80,23 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(summary).toContain("deletion_protection");
   });
 
+  it("plans the budget with forecast and actual notifications to the alerts topic", () => {
+    const [budget] = after(dev.plan.resource_changes, "aws_budgets_budget");
+    expect(budget).toMatchObject({
+      name: "dev-budget-gpp0",
+      budget_type: "COST",
+      time_unit: "MONTHLY",
+      limit_amount: "500.00",
+      limit_unit: "USD",
+      cost_filter: [{ name: "TagKeyValue", values: ["user:deployment$gpp0"] }],
+    });
+    const notifications = (budget?.notification as { notification_type: string; threshold: number }[]).map((n) => `${n.notification_type}:${n.threshold}`);
+    expect(notifications.sort()).toEqual(["ACTUAL:100", "FORECASTED:80"]);
+  });
+
   it("plans prod with a NAT gateway in each of the three AZs and the allowlisted endpoint", async () => {
-    const prod = await planOf(prodDoc);
+    const prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
+    expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
     expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");

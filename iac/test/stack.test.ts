@@ -35,6 +35,7 @@ describe("the stack as a whole", () => {
 
   it("exposes what the helm package and operators need as outputs", () => {
     expect(Object.keys(dev.tf.output).sort()).toEqual([
+      "alerts_topic_arn",
       "cluster_certificate_authority_data",
       "cluster_endpoint",
       "cluster_name",
