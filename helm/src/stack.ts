@@ -75,8 +75,7 @@ export class HelmStack extends DeploymentStack {
       return values;
     });
     if (problems.length > 0) {
-      // The Deployment does not carry its file's path; the id names the file (<deployment_id>.yaml).
-      throw new DeploymentError(`deployment "${deployment.deployment_id}"`, problems);
+      throw new DeploymentError(deployment.file, problems);
     }
 
     // One asset for every release: the chart is copied and hashed once per stack, not per tenant.

@@ -140,11 +140,11 @@ describe("bad tenant input", () => {
     throw new Error("expected a DeploymentError");
   };
 
-  it("names the deployment and every tenants[i].values field the chart schema rejects", () => {
+  it("names the deployment file and every tenants[i].values field the chart schema rejects", () => {
     const error = errorOf(
       withTenants("  - id: acme\n  - id: globex\n    values:\n      replicas: 3\n      probes:\n        liveness:\n          path: hello\n"),
     );
-    expect(error.message).toContain('deployment "gpp0"');
+    expect(error.message).toContain("gpp0.yaml: tenants[1].values.replicas");
     expect(error.problems.map((p) => p.field)).toEqual(["tenants[1].values.replicas", "tenants[1].values.probes.liveness.path"]);
   });
 
@@ -163,7 +163,7 @@ describe("bad tenant input", () => {
       encoding: "utf8",
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('deployment "gpp0": tenants[0].values.replicaCount: must be integer');
+    expect(result.stderr).toContain(`${path.join(dir, "gpp0.yaml")}: tenants[0].values.replicaCount: must be integer`);
     // cdktf creates its empty output folders on construction; not one file may be written.
     const files = existsSync(outdir) ? readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
     expect(files).toEqual([]);

@@ -66,7 +66,7 @@ export function parseDeployment(text: string, file: string): Deployment {
   }
   const parsed = deploymentFileSchema.safeParse(raw);
   if (!parsed.success) throw new DeploymentError(file, zodProblems(parsed.error));
-  const { deployment, issues } = resolveDeployment(parsed.data);
+  const { deployment, issues } = resolveDeployment(parsed.data, file);
   if (!deployment) {
     throw new DeploymentError(file, issues.map((i) => ({ field: formatField(i.path), message: i.message })));
   }

@@ -162,6 +162,8 @@ export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
 
 /** A validated deployment with every default filled in: what stacks read. */
 export interface Deployment {
+  /** The descriptor file this came from, so any later check can name it in its error. */
+  readonly file: string;
   readonly deployment_id: string;
   readonly env: Environment;
   readonly region: string;
@@ -204,7 +206,7 @@ export const isProd = (d: Pick<Deployment, "env">): boolean => d.env === "prod";
 type Issue = { path: (string | number)[]; message: string };
 
 /** Fills env-dependent defaults and runs the checks that span fields. */
-export function resolveDeployment(file: DeploymentFile): { deployment?: Deployment; issues: Issue[] } {
+export function resolveDeployment(file: DeploymentFile, source: string): { deployment?: Deployment; issues: Issue[] } {
   const issues: Issue[] = [];
   const prod = file.env === "prod";
 
@@ -302,6 +304,7 @@ export function resolveDeployment(file: DeploymentFile): { deployment?: Deployme
   return {
     issues,
     deployment: {
+      file: source,
       deployment_id: file.deployment_id,
       env: file.env,
       region: file.region,
