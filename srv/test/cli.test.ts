@@ -28,7 +28,7 @@ async function smoke(...argv: string[]): Promise<{ code: number; stdout: string;
   return { code, stdout, stderr };
 }
 
-const quick = ["--timeout", "300ms", "--deadline", "600ms", "--requests", "3"];
+const quick = ["--timeout", "300ms", "--deadline", "300ms", "--requests", "3"];
 
 describe("smoke against a URL", () => {
   it("passes a service that honours the contract, with latency percentiles", async () => {
@@ -96,7 +96,7 @@ describe("smoke against a URL", () => {
   });
 
   it("retries until a service that starts late becomes ready", async () => {
-    const url = await recoveringUrl(700);
+    const url = await recoveringUrl(1000);
     const { code, stdout, stderr } = await smoke("--url", url, "--timeout", "300ms", "--deadline", "3s", "--requests", "2");
     expect(code).toBe(ExitCode.pass);
     expect(stderr).toMatch(/attempt 1: connection refused; retrying/);
