@@ -1,4 +1,4 @@
-import { Component, isProd, resourceName, type Deployment } from "@gpp/deployment";
+import { Component, PROMETHEUS_COLLECTOR_USER, isProd, resourceName, type Deployment } from "@gpp/deployment";
 import { DeploymentStack } from "@gpp/stack";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
@@ -9,10 +9,11 @@ import { Cluster } from "./cluster";
 import { ClusterIam } from "./iam";
 import { Alerts, ClusterAlarms } from "./monitoring";
 import { Network } from "./network";
+import { PrometheusMetrics } from "./prometheus";
 
 /**
- * One deployment's network, IAM, EKS Auto Mode cluster, add-ons, alerting, budget and (with a hosted
- * zone) TLS certificate. Reads the descriptor; the constructs do the work.
+ * One deployment's network, IAM, EKS Auto Mode cluster, add-ons, Prometheus metrics, alerting, budget and
+ * (with a hosted zone) TLS certificate. Reads the descriptor; the constructs do the work.
  */
 export class IacStack extends DeploymentStack {
   readonly network: Network;
@@ -20,6 +21,7 @@ export class IacStack extends DeploymentStack {
   readonly cluster: Cluster;
   readonly addons: ClusterAddons;
   readonly alerts: Alerts;
+  readonly prometheus: PrometheusMetrics;
   readonly certificate?: WildcardCertificate;
 
   constructor(scope: Construct, deployment: Deployment) {
@@ -62,6 +64,15 @@ export class IacStack extends DeploymentStack {
       partition: this.iam.partition,
     });
 
+    this.prometheus = new PrometheusMetrics(this, "prometheus", {
+      alias: name(Component.prometheus),
+      clusterName: eks.name,
+      clusterArn: eks.arn,
+      clusterSecurityGroupId: eks.vpcConfig.clusterSecurityGroupId,
+      subnetIds: this.network.privateSubnetIds,
+      collectorUser: PROMETHEUS_COLLECTOR_USER,
+    });
+
     this.alerts = new Alerts(this, "alerts", {
       topicName: name(Component.alerts),
       emails: deployment.monitoring.alarm_emails,
@@ -94,6 +105,7 @@ export class IacStack extends DeploymentStack {
       vpc_id: { value: this.network.vpcId, description: "VPC id" },
       private_subnet_ids: { value: this.network.privateSubnetIds, description: "Private subnets (nodes, pods, internal load balancers)" },
       public_subnet_ids: { value: this.network.publicSubnetIds, description: "Public subnets (internet-facing load balancers, NAT)" },
+      prometheus_workspace_endpoint: { value: this.prometheus.workspace.prometheusEndpoint, description: "Amazon Managed Prometheus query endpoint (Traefik and other annotated pods)" },
       alerts_topic_arn: { value: this.alerts.topic.arn, description: "SNS topic of alarms and budget notifications" },
     };
     if (this.certificate) {

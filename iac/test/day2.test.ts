@@ -5,7 +5,9 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { PROMETHEUS_COLLECTOR_USER } from "@gpp/deployment";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { CLUSTER_ALARMS } from "../src/monitoring";
 import { defaultDoc, only, prodDoc, synthIac } from "./helpers";
 
@@ -30,6 +32,28 @@ describe("add-ons", () => {
   it("creates the observability add-on only after its identity exists", () => {
     const addon = Object.values(dev.tf.resource.aws_eks_addon as Record<string, { addon_name: string; depends_on?: string[] }>).find((a) => a.addon_name === "amazon-cloudwatch-observability");
     expect(addon!.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_eks_pod_identity_association\./)]));
+  });
+});
+
+describe("Prometheus metrics", () => {
+  it("collects annotated pods' metrics into a managed Prometheus workspace from inside the cluster's VPC", () => {
+    const scraper = only(dev.tf, "aws_prometheus_scraper");
+    expect(scraper.alias).toBe("dev-prometheus-gpp0");
+    expect(scraper.source[0].eks[0]).toMatchObject({
+      cluster_arn: expect.stringMatching(/aws_eks_cluster\.eks_cluster_\w+\.arn/),
+      subnet_ids: "${module.vpc.private_subnets}",
+      security_group_ids: [expect.stringMatching(/vpc_config\[0\]\.cluster_security_group_id/)],
+    });
+    expect(scraper.destination[0].amp[0].workspace_arn).toMatch(/aws_prometheus_workspace\.prometheus_workspace_\w+\.arn/);
+    const config = parse(scraper.scrape_configuration);
+    const keep = config.scrape_configs[0].relabel_configs[0];
+    expect(keep).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
+  });
+
+  it("maps the collector's role, without its IAM path, to the user the helm stack grants read access", () => {
+    const entry = Object.values(dev.tf.resource.aws_eks_access_entry as Record<string, Record<string, string>>)[0]!;
+    expect(entry.user_name).toBe(PROMETHEUS_COLLECTOR_USER);
+    expect(entry.principal_arn).toMatch(/^\$\{replace\(aws_prometheus_scraper\.prometheus_collector_\w+\.role_arn, "\/aws-service-role\/scraper\.aps\.amazonaws\.com", ""\)\}$/);
   });
 });
 

@@ -38,6 +38,9 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       aws_sns_topic_policy: { create: 1 },
       aws_cloudwatch_metric_alarm: { create: 4 },
       aws_budgets_budget: { create: 1 },
+      aws_prometheus_workspace: { create: 1 },
+      aws_prometheus_scraper: { create: 1 },
+      aws_eks_access_entry: { create: 1 },
     });
     expect(counts).not.toHaveProperty("aws_sns_topic_subscription");
     expect(dev.plan.resource_changes.every((c) => c.change.actions.join() === "create")).toBe(true);
@@ -98,7 +101,8 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     const prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
-    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
+    // Two admins and the Prometheus collector.
+    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 3 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
     expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
   });

@@ -28,9 +28,16 @@ export const Component = {
   flowLogs: "vpc-flow-logs",
   observabilityRole: "eks-observability",
   alerts: "alerts",
+  prometheus: "prometheus",
   budget: "budget",
 } as const;
 
 export const clusterName = (d: NamedDeployment): string => resourceName(d, Component.cluster);
 export const stackName = (d: NamedDeployment, pkg: "iac" | "helm"): string =>
   resourceName(d, pkg === "iac" ? Component.iacStack : Component.helmStack);
+
+/**
+ * The Kubernetes user the Amazon Managed Prometheus collector acts as: `iac` maps the collector's role to
+ * it with an access entry, `helm` grants it read access with RBAC.
+ */
+export const PROMETHEUS_COLLECTOR_USER = "aps-collector-user";
