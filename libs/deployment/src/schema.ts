@@ -196,8 +196,8 @@ export interface Deployment {
 }
 
 /**
- * Monthly budget when the descriptor names none: about twice the estimated baseline of `pnpm cost`
- * (control plane, NAT, NLB, a few nodes), so the forecast alert means real drift, not normal running.
+ * Monthly budget when the descriptor names none: headroom above the baseline `pnpm cost` estimates
+ * (about 390 USD for the default dev deployment), so the forecast alert means drift, not normal running.
  */
 export const DEFAULT_BUDGET_USD = { nonProd: 500, prod: 3000 } as const;
 

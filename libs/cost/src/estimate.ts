@@ -1,0 +1,122 @@
+import { isProd, type Deployment } from "@gpp/deployment";
+import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, type RegionPrices } from "./prices";
+
+type Json = Record<string, unknown>;
+
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitPrice: number;
+  readonly monthlyUsd: number;
+  readonly basis: string;
+}
+
+export interface Estimate {
+  readonly deploymentId: string;
+  readonly region: string;
+  readonly priceListDate: string;
+  readonly priceRegion: string;
+  readonly lines: readonly CostLine[];
+  readonly totalUsd: number;
+  readonly assumptions: readonly string[];
+  readonly notEstimated: readonly string[];
+}
+
+const resources = (stack: Json, type: string): Json[] =>
+  Object.values(((stack.resource as Record<string, Record<string, Json>> | undefined) ?? {})[type] ?? {});
+
+const line = (item: string, quantity: number, unit: string, unitPrice: number, basis: string, hours = 1): CostLine => ({
+  item,
+  quantity,
+  unit,
+  unitPrice,
+  monthlyUsd: Math.round(quantity * unitPrice * hours * 100) / 100,
+  basis,
+});
+
+/** How many NAT gateways the VPC module will create, from the variables the stack passes it. */
+export function natGatewayCount(iac: Json): number {
+  const vpc = ((iac.module as Record<string, Json> | undefined) ?? {}).vpc;
+  if (!vpc || vpc.enable_nat_gateway !== true) return 0;
+  return vpc.single_nat_gateway === true ? 1 : (vpc.azs as unknown[]).length;
+}
+
+/** Internet-facing NLBs: one per LoadBalancer entry point the helm stack installs (Traefik). */
+export function loadBalancerCount(helm: Json): number {
+  return resources(helm, "helm_release").filter((release) => release.chart === "traefik").length;
+}
+
+/**
+ * The monthly baseline of one deployment before any traffic-driven cost: what it costs to exist. Counts
+ * come from the synthesized stacks; usage that no stack states is an explicit assumption.
+ */
+export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json): Estimate {
+  const priceRegion = PRICES[deployment.region] ? deployment.region : "us-east-1";
+  const p: RegionPrices = PRICES[priceRegion]!;
+  const prod = isProd(deployment);
+  const azs = deployment.availability_zones.length;
+  const nat = natGatewayCount(iac);
+  const nlbs = loadBalancerCount(helm);
+  const logGroups = resources(iac, "aws_cloudwatch_log_group");
+  const controlPlaneLogs = logGroups.filter((g) => String(g.name).startsWith("/aws/eks/")).length;
+  const flowLogs = logGroups.filter((g) => String(g.name).startsWith("/aws/vpc-flow-logs/")).length;
+  const natGb = prod ? ASSUMPTIONS.natGbPerMonth.prod : ASSUMPTIONS.natGbPerMonth.nonProd;
+  const cpGb = (prod ? ASSUMPTIONS.controlPlaneLogGbPerMonth.prod : ASSUMPTIONS.controlPlaneLogGbPerMonth.nonProd) * controlPlaneLogs;
+  const flowGb = (prod ? ASSUMPTIONS.flowLogGbPerMonth.prod : ASSUMPTIONS.flowLogGbPerMonth.nonProd) * flowLogs;
+
+  const lines: CostLine[] = [
+    line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster-hour", p.eksClusterHour, "aws_eks_cluster", HOURS_PER_MONTH),
+    line("NAT gateway", nat, "gateway-hour", p.natGatewayHour, "module.vpc NAT settings", HOURS_PER_MONTH),
+    line("NAT data processing", nat > 0 ? natGb : 0, "GB", p.natGatewayGb, "assumption"),
+    line("Network Load Balancer", nlbs, "NLB-hour", p.nlbHour, "Traefik LoadBalancer Service", HOURS_PER_MONTH),
+    line("NLB capacity units", nlbs * ASSUMPTIONS.nlbLcu, "NLCU-hour", p.nlbLcuHour, "assumption", HOURS_PER_MONTH),
+    line("Public IPv4 addresses", nat + nlbs * azs, "address-hour", p.publicIpv4Hour, "NAT EIPs + one per NLB subnet", HOURS_PER_MONTH),
+    line("KMS customer-managed keys", resources(iac, "aws_kms_key").length, "key-month", p.kmsKeyMonth, "aws_kms_key"),
+    line("CloudWatch Logs ingestion", cpGb + flowGb, "GB", p.logsIngestGb, "assumption per log group"),
+    line("CloudWatch alarms", resources(iac, "aws_cloudwatch_metric_alarm").length, "alarm-month", p.alarmMonth, "aws_cloudwatch_metric_alarm"),
+    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node-hour", p.nodeHour, "assumption", HOURS_PER_MONTH),
+    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node-hour", p.autoModeNodeHour, "assumption", HOURS_PER_MONTH),
+  ];
+  const totalUsd = Math.round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
+  return {
+    deploymentId: deployment.deployment_id,
+    region: deployment.region,
+    priceListDate: PRICE_LIST_DATE,
+    priceRegion,
+    lines,
+    totalUsd,
+    assumptions: [
+      `${HOURS_PER_MONTH} hours a month; on-demand prices; no Savings Plans, Reserved Instances or free tier`,
+      `${ASSUMPTIONS.baselineNodes} nodes of ${ASSUMPTIONS.nodeType}; Auto Mode picks real instance types by demand`,
+      `NAT gateways process ${natGb} GB a month (image pulls, AWS API calls)`,
+      `each NLB uses ${ASSUMPTIONS.nlbLcu} capacity unit on average`,
+      `control-plane logs ingest ${cpGb / Math.max(controlPlaneLogs, 1)} GB and VPC flow logs ${flowGb / Math.max(flowLogs, 1)} GB a month per log group`,
+      ...(priceRegion === deployment.region ? [] : [`no price list for ${deployment.region}: us-east-1 prices used`]),
+      ...(deployment.scaling.off_hours ? ["off-hours scale-to-zero lowers the node line; not subtracted here"] : []),
+    ],
+    notEstimated: [
+      "CloudWatch Container Insights (priced per observation)",
+      "Amazon Managed Service for Prometheus (collector, samples ingested and queried)",
+      "log storage beyond the first month, data transfer out to the internet, EBS volumes",
+      "AWS Budgets (the first two budgets of an account are free)",
+    ],
+  };
+}
+
+export function formatEstimate(e: Estimate): string {
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  const rows = e.lines.map(
+    (l) => `  ${l.item.padEnd(38)} ${String(l.quantity).padStart(4)} ${l.unit.padEnd(13)} @ ${`$${l.unitPrice.toFixed(4)}`.padStart(8)}  ${usd(l.monthlyUsd).padStart(9)}  (${l.basis})`,
+  );
+  return [
+    `Deployment ${e.deploymentId} in ${e.region}: estimated monthly baseline ${usd(e.totalUsd)}`,
+    `  prices: AWS on-demand list prices for ${e.priceRegion} as recorded ${e.priceListDate} in libs/cost/src/prices.ts (not fetched live: verify with the AWS Pricing Calculator)`,
+    ...rows,
+    `  ${"total".padEnd(38)} ${" ".repeat(34)}${usd(e.totalUsd).padStart(9)}`,
+    "  assumptions:",
+    ...e.assumptions.map((a) => `    - ${a}`),
+    "  not estimated (usage-based):",
+    ...e.notEstimated.map((n) => `    - ${n}`),
+  ].join("\n");
+}

@@ -1,0 +1,79 @@
+/**
+ * AWS public on-demand list prices in USD, per region. Recorded by hand from the AWS pricing pages (EKS,
+ * VPC NAT gateway, Elastic Load Balancing, VPC public IPv4, KMS, CloudWatch, EC2) and not fetched at run
+ * time: this tool runs offline. Prices change; check the AWS Pricing Calculator before committing money.
+ */
+export const PRICE_LIST_DATE = "2026-11-26";
+
+export interface RegionPrices {
+  readonly eksClusterHour: number;
+  readonly natGatewayHour: number;
+  readonly natGatewayGb: number;
+  readonly nlbHour: number;
+  readonly nlbLcuHour: number;
+  readonly publicIpv4Hour: number;
+  readonly kmsKeyMonth: number;
+  readonly logsIngestGb: number;
+  readonly logsStoreGbMonth: number;
+  readonly alarmMonth: number;
+  /** The node type assumed for the baseline (see ASSUMPTIONS), on demand, plus the Auto Mode fee for it. */
+  readonly nodeHour: number;
+  readonly autoModeNodeHour: number;
+}
+
+export const PRICES: Readonly<Record<string, RegionPrices>> = {
+  "us-east-1": {
+    eksClusterHour: 0.1,
+    natGatewayHour: 0.045,
+    natGatewayGb: 0.045,
+    nlbHour: 0.0225,
+    nlbLcuHour: 0.006,
+    publicIpv4Hour: 0.005,
+    kmsKeyMonth: 1,
+    logsIngestGb: 0.5,
+    logsStoreGbMonth: 0.03,
+    alarmMonth: 0.1,
+    nodeHour: 0.0864,
+    autoModeNodeHour: 0.01037,
+  },
+  "eu-west-1": {
+    eksClusterHour: 0.1,
+    natGatewayHour: 0.048,
+    natGatewayGb: 0.048,
+    nlbHour: 0.0252,
+    nlbLcuHour: 0.006,
+    publicIpv4Hour: 0.005,
+    kmsKeyMonth: 1,
+    logsIngestGb: 0.57,
+    logsStoreGbMonth: 0.03,
+    alarmMonth: 0.1,
+    nodeHour: 0.0972,
+    autoModeNodeHour: 0.01166,
+  },
+  "eu-central-1": {
+    eksClusterHour: 0.1,
+    natGatewayHour: 0.052,
+    natGatewayGb: 0.052,
+    nlbHour: 0.027,
+    nlbLcuHour: 0.006,
+    publicIpv4Hour: 0.005,
+    kmsKeyMonth: 1,
+    logsIngestGb: 0.63,
+    logsStoreGbMonth: 0.0324,
+    alarmMonth: 0.1,
+    nodeHour: 0.1044,
+    autoModeNodeHour: 0.01253,
+  },
+};
+
+export const HOURS_PER_MONTH = 730;
+
+/** Usage the synthesized stacks cannot know; every one is printed with the estimate. */
+export const ASSUMPTIONS = {
+  baselineNodes: 3,
+  nodeType: "m6a.large (2 vCPU, 8 GiB), one per AZ: what three tenants, Traefik and the add-ons fit on",
+  natGbPerMonth: { nonProd: 50, prod: 500 },
+  nlbLcu: 1,
+  controlPlaneLogGbPerMonth: { nonProd: 5, prod: 30 },
+  flowLogGbPerMonth: { nonProd: 5, prod: 50 },
+} as const;

@@ -1,0 +1,59 @@
+import { parseDeployment } from "@gpp/deployment";
+import { describe, expect, it } from "vitest";
+import { estimateBaseline, formatEstimate, loadBalancerCount, natGatewayCount } from "../src/estimate";
+import { PRICES } from "../src/prices";
+import { synthesizeDeployment } from "../src/synth";
+
+const dev = parseDeployment("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants: [{id: acme}]\n", "gpp0.yaml");
+const prod = parseDeployment(
+  "deployment_id: prd1\nenv: prod\nregion: eu-west-1\ncluster: {public_access_cidrs: [198.51.100.0/24]}\n",
+  "prd1.yaml",
+);
+const devStacks = synthesizeDeployment(dev);
+const devEstimate = estimateBaseline(dev, devStacks.iac, devStacks.helm);
+const byItem = (item: string) => devEstimate.lines.find((l) => l.item === item)!;
+
+describe("the monthly baseline estimate", () => {
+  it("counts one EKS control plane at 730 hours", () => {
+    expect(byItem("EKS control plane (standard support)")).toMatchObject({ quantity: 1, monthlyUsd: 73 });
+  });
+
+  it("reads the NAT gateway count from the VPC module's settings: one outside prod, one per AZ in prod", () => {
+    expect(natGatewayCount(devStacks.iac)).toBe(1);
+    const prodStacks = synthesizeDeployment(prod);
+    expect(natGatewayCount(prodStacks.iac)).toBe(3);
+    const prodEstimate = estimateBaseline(prod, prodStacks.iac, prodStacks.helm);
+    expect(prodEstimate.lines.find((l) => l.item === "NAT gateway")).toMatchObject({ quantity: 3, monthlyUsd: Math.round(3 * 0.048 * 730 * 100) / 100 });
+  });
+
+  it("counts the Traefik entry point as one NLB with a public address in each AZ", () => {
+    expect(loadBalancerCount(devStacks.helm)).toBe(1);
+    expect(byItem("Public IPv4 addresses").quantity).toBe(1 + 3);
+  });
+
+  it("prices logs from the log groups the stack creates and the stated ingestion assumption", () => {
+    expect(byItem("CloudWatch Logs ingestion")).toMatchObject({ quantity: 10, unitPrice: PRICES["eu-west-1"]!.logsIngestGb });
+  });
+
+  it("totals its lines", () => {
+    const sum = devEstimate.lines.reduce((s, l) => s + l.monthlyUsd, 0);
+    expect(devEstimate.totalUsd).toBeCloseTo(sum, 2);
+    expect(devEstimate.totalUsd).toBeGreaterThan(300);
+  });
+
+  it("states the region, the date of the list prices and every assumption", () => {
+    const text = formatEstimate(devEstimate);
+    expect(text).toMatch(/Deployment gpp0 in eu-west-1: estimated monthly baseline \$\d+\.\d\d/);
+    expect(text).toMatch(/list prices for eu-west-1 as recorded \d{4}-\d{2}-\d{2}/);
+    for (const assumption of devEstimate.assumptions) expect(text).toContain(assumption);
+    expect(text).toContain("not estimated");
+  });
+
+  it("falls back to us-east-1 prices for a region it has no list for, and says so", () => {
+    const elsewhere = parseDeployment("deployment_id: ap01\nenv: dev\nregion: ap-southeast-2\n", "ap01.yaml");
+    const stacks = synthesizeDeployment(elsewhere);
+    const estimate = estimateBaseline(elsewhere, stacks.iac, stacks.helm);
+    expect(estimate.priceRegion).toBe("us-east-1");
+    expect(estimate.assumptions).toContain("no price list for ap-southeast-2: us-east-1 prices used");
+  });
+});
