@@ -34,6 +34,8 @@ export const STACK_OWNED_KEYS: readonly (readonly string[])[] = [
   ["ingress", "host"],
   ["ingress", "className"],
   ["networkPolicy"],
+  // The off-hours schedule is the deployment's (descriptor `scaling.off_hours`), and prod never has one.
+  ["keda"],
 ];
 
 function isPlainObject(value: unknown): value is Values {
@@ -58,12 +60,27 @@ export function coalesceValues(base: Values, override: Values): Values {
   return result;
 }
 
+/**
+ * KEDA values for a deployment with an off-hours schedule (only non-prod deployments have one), or
+ * none: then the chart keeps its plain HPA and KEDA is not installed.
+ */
+export function offHoursValues(deployment: Deployment): Values | undefined {
+  const offHours = deployment.scaling.off_hours;
+  if (!offHours) return undefined;
+  return {
+    enabled: true,
+    offHours: { timezone: offHours.timezone, scaleUp: offHours.scale_up, scaleDown: offHours.scale_down },
+  };
+}
+
 /** The one function that decides a tenant's chart values. */
 export function tenantChartValues(deployment: Deployment, tenant: TenantSpec, ingress: IngressTarget): Values {
   const { repository, tag, digest } = deployment.service.image;
+  const keda = offHoursValues(deployment);
   const stackValues: Values = {
     image: { repository, tag, digest: digest ?? "" },
-    // metrics-server feeds the HPA; until it runs, the HPA still holds minReplicas.
+    // metrics-server (an EKS add-on, from iac) feeds the HPA or KEDA's cpu trigger; until it runs,
+    // the HPA holds minReplicas.
     autoscaling: { enabled: true },
     ingress: { enabled: true, className: ingress.className, host: tenant.host },
     networkPolicy: {
@@ -71,6 +88,7 @@ export function tenantChartValues(deployment: Deployment, tenant: TenantSpec, in
       ingressControllerNamespace: ingress.namespace,
       ingressControllerPodLabels: { ...ingress.podLabels },
     },
+    ...(keda ? { keda } : {}),
   };
   return coalesceValues(stackValues, tenant.values);
 }

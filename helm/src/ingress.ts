@@ -27,8 +27,19 @@ export interface TraefikIngressProps {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly targetCpuUtilization: number;
+  /**
+   * With a certificate, the NLB terminates TLS on 443 and Traefik redirects port 80 to HTTPS; without
+   * one, tenants are served over plain HTTP with Host-header routing.
+   */
+  readonly tls?: { readonly certificateArn: string };
   readonly dependsOn?: ITerraformDependable[];
 }
+
+/** NLB service annotations that Auto Mode supports for TLS termination (AWS: auto-configure-nlb). */
+export const NLB_SSL_CERT_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
+export const NLB_SSL_PORTS_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-ports";
+/** The Service port of Traefik's `websecure` entry point (the chart's default), the NLB's TLS listener. */
+const WEBSECURE_EXPOSED_PORT = 443;
 
 /**
  * The shared, internet-facing entry point: Traefik behind an Auto Mode NLB, autoscaled, spread across
@@ -42,6 +53,8 @@ export class TraefikIngress extends Construct {
   /** Labels of Traefik's pods (the chart's selector labels), for the tenants' NetworkPolicies. */
   readonly podLabels: Readonly<Record<string, string>>;
   readonly values: Record<string, unknown>;
+  /** The chart's LoadBalancer Service (the chart's full name: the release name, as it contains "traefik"). */
+  readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: TraefikIngressProps) {
     super(scope, id);
@@ -50,6 +63,7 @@ export class TraefikIngress extends Construct {
       throw new Error(`Traefik maxReplicas (${props.maxReplicas}) is below minReplicas (${props.minReplicas})`);
     }
     const releaseName = "traefik";
+    this.serviceName = releaseName;
     this.namespaceName = props.namespace;
     this.ingressClassName = props.ingressClassName;
     // The chart's selector labels: name, and instance = <release>-<namespace>.
@@ -122,6 +136,9 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
       kubernetesGateway: { enabled: false },
       kubernetesIngressNGINX: { enabled: false },
     },
+    // Chart 41.3.0 annotates the pods prometheus.io/scrape, /path (/metrics) and /port (the metrics
+    // entry point's port) by itself while metrics.prometheus is set and its serviceMonitor is off: that
+    // is what the Amazon Managed Prometheus collector (iac) discovers.
     metrics: {
       prometheus: {
         entryPoint: "metrics",
@@ -131,8 +148,18 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
         service: { enabled: true },
       },
     },
+    ...(props.tls ? { ports: tlsAtTheLoadBalancerPorts() } : {}),
     service: {
-      annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" },
+      annotations: {
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        ...(props.tls
+          ? {
+              [NLB_SSL_CERT_ANNOTATION]: props.tls.certificateArn,
+              // Only 443 is a TLS listener; without this every port (80 too) would be.
+              [NLB_SSL_PORTS_ANNOTATION]: String(WEBSECURE_EXPOSED_PORT),
+            }
+          : {}),
+      },
       spec: {
         type: "LoadBalancer",
         loadBalancerClass: AUTO_MODE_NLB_CLASS,
@@ -141,5 +168,19 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
         externalTrafficPolicy: "Local",
       },
     },
+  };
+}
+
+/**
+ * TLS ends at the NLB's 443 listener, which forwards the decrypted stream to Traefik's `websecure`
+ * entry point: that entry point therefore serves plain HTTP (no TLS of its own, so no second
+ * handshake and no certificate in the cluster). `web` (port 80) answers every request with a
+ * permanent redirect to https on 443. No loop: the redirect lives only on `web`, and the 443
+ * listener never forwards to `web`.
+ */
+function tlsAtTheLoadBalancerPorts(): Record<string, unknown> {
+  return {
+    web: { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } },
+    websecure: { exposedPort: WEBSECURE_EXPOSED_PORT, http: { tls: { enabled: false } } },
   };
 }

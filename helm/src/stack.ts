@@ -1,15 +1,22 @@
-import { DeploymentError, clusterName, type Deployment, type Problem } from "@gpp/deployment";
+import { DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, type Deployment, type Problem } from "@gpp/deployment";
 import { DeploymentStack } from "@gpp/stack";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CHART_DIR, coalesceValues, loadChartSchema, tenantChartValues, tenantValuesProblems, type IngressTarget, type Values } from "./chart-values";
 import { ClusterAccess } from "./cluster-access";
 import { TraefikIngress } from "./ingress";
+import { Keda } from "./keda";
 import { NetworkPolicyEnforcement } from "./network-policy";
+import { PrometheusCollectorAccess } from "./prometheus-rbac";
+import { WildcardAliasRecord, WildcardCertificateLookup, wildcardName } from "./public-endpoint";
 import { Tenant, type TenantLimits, type TenantQuota } from "./tenant";
 
 export const INGRESS_NAMESPACE = "traefik";
 export const INGRESS_CLASS = "traefik";
+export const KEDA_NAMESPACE = "keda";
+
+const isDirectlyUnder = (host: string, domain: string): boolean =>
+  host.endsWith(`.${domain}`) && !host.slice(0, -domain.length - 1).includes(".");
 
 /** Every tenant's namespace; the prefix keeps tenant ids clear of system namespaces (`default`, `kube-system`). */
 export const tenantNamespace = (tenantId: string): string => `tenant-${tenantId}`;
@@ -29,8 +36,11 @@ export function tenantQuota(values: Values): TenantQuota {
   const merged = coalesceValues(loadChartSchema().defaults, values) as {
     replicaCount: number;
     autoscaling: { enabled: boolean; maxReplicas: number };
+    keda: { enabled: boolean };
   };
-  const replicas = merged.autoscaling.enabled ? merged.autoscaling.maxReplicas : merged.replicaCount;
+  // KEDA scales between zero and the same maxReplicas the HPA would use.
+  const autoscaled = merged.autoscaling.enabled || merged.keda.enabled;
+  const replicas = autoscaled ? merged.autoscaling.maxReplicas : merged.replicaCount;
   return {
     pods: replicas + 2,
     requests: { cpu: "4", memory: "4Gi" },
@@ -43,6 +53,12 @@ export class HelmStack extends DeploymentStack {
   readonly access: ClusterAccess;
   readonly ingress: TraefikIngress;
   readonly networkPolicy: NetworkPolicyEnforcement;
+  readonly prometheusAccess: PrometheusCollectorAccess;
+  /** Only for deployments with an off-hours schedule (never prod). */
+  readonly keda?: Keda;
+  /** Only when the descriptor names a hosted zone. */
+  readonly certificate?: WildcardCertificateLookup;
+  readonly dns?: WildcardAliasRecord;
   readonly tenants: Tenant[] = [];
 
   constructor(scope: Construct, deployment: Deployment) {
@@ -50,6 +66,12 @@ export class HelmStack extends DeploymentStack {
     const kubernetesVersion = deployment.cluster.kubernetes_version;
     this.access = new ClusterAccess(this, "cluster", { clusterName: clusterName(deployment) });
     this.networkPolicy = new NetworkPolicyEnforcement(this, "network-policy", { provider: this.access.kubernetes });
+    this.prometheusAccess = new PrometheusCollectorAccess(this, "prometheus-collector", {
+      provider: this.access.kubernetes,
+      userName: PROMETHEUS_COLLECTOR_USER,
+    });
+    const { hosted_zone: hostedZone, base_domain: baseDomain } = deployment.ingress;
+    if (hostedZone) this.certificate = new WildcardCertificateLookup(this, "certificate", { baseDomain });
     this.ingress = new TraefikIngress(this, "ingress", {
       helmProvider: this.access.helm,
       kubernetesProvider: this.access.kubernetes,
@@ -60,7 +82,27 @@ export class HelmStack extends DeploymentStack {
       minReplicas: deployment.availability_zones.length,
       maxReplicas: 10,
       targetCpuUtilization: 70,
+      ...(this.certificate ? { tls: { certificateArn: this.certificate.arn } } : {}),
     });
+    if (hostedZone) {
+      this.dns = new WildcardAliasRecord(this, "dns", {
+        kubernetesProvider: this.access.kubernetes,
+        hostedZone,
+        baseDomain,
+        region: deployment.region,
+        serviceName: this.ingress.serviceName,
+        serviceNamespace: this.ingress.namespaceName,
+        dependsOn: [this.ingress.release],
+      });
+    }
+    if (deployment.scaling.off_hours) {
+      this.keda = new Keda(this, "keda", {
+        helmProvider: this.access.helm,
+        kubernetesProvider: this.access.kubernetes,
+        kubernetesVersion,
+        namespace: KEDA_NAMESPACE,
+      });
+    }
     const target: IngressTarget = {
       className: this.ingress.ingressClassName,
       namespace: this.ingress.namespaceName,
@@ -69,6 +111,17 @@ export class HelmStack extends DeploymentStack {
 
     // Every tenant's values first: one bad value anywhere stops the synth before anything is written.
     const problems: Problem[] = [];
+    if (hostedZone) {
+      // The wildcard certificate and record cover exactly one label under the base domain.
+      deployment.tenants.forEach((tenant, i) => {
+        if (!isDirectlyUnder(tenant.host, baseDomain)) {
+          problems.push({
+            field: `tenants[${i}].host`,
+            message: `${tenant.host} is not <label>.${baseDomain}, so the wildcard certificate and DNS record for ${wildcardName(baseDomain)} do not cover it`,
+          });
+        }
+      });
+    }
     const tenantValues = deployment.tenants.map((tenant, i) => {
       const values = tenantChartValues(deployment, tenant, target);
       problems.push(...tenantValuesProblems(i, tenant, values));
@@ -94,15 +147,23 @@ export class HelmStack extends DeploymentStack {
           values,
           quota: tenantQuota(values),
           limits: TENANT_LIMITS,
-          // Ingress objects need their class, and NetworkPolicies need enforcement turned on.
-          dependsOn: [this.ingress.release, this.networkPolicy.configMap],
+          // Ingress objects need their class, NetworkPolicies need enforcement turned on, and a
+          // ScaledObject needs KEDA's CRD.
+          dependsOn: [this.ingress.release, this.networkPolicy.configMap, ...(this.keda ? [this.keda.release] : [])],
         }),
       );
     });
 
     new TerraformOutput(this, "tenant_hosts", {
       value: Object.fromEntries(deployment.tenants.map((t) => [t.id, t.host])),
-      description: "Host name of each tenant; point DNS at the ingress controller's load balancer.",
+      description: hostedZone
+        ? `Host name of each tenant; *.${baseDomain} in ${hostedZone} points at the ingress controller's load balancer.`
+        : "Host name of each tenant; point DNS at the ingress controller's load balancer (or send a Host header).",
+    });
+    const scheme = hostedZone ? "https" : "http";
+    new TerraformOutput(this, "tenant_urls", {
+      value: Object.fromEntries(deployment.tenants.map((t) => [t.id, `${scheme}://${t.host}/`])),
+      description: "Where each tenant answers: HTTPS (TLS at the load balancer) when the deployment has a hosted zone, else HTTP.",
     });
   }
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { contract } from "srv/contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { CHART_DIR } from "../src/chart-values";
+import { CHART_DIR, coalesceValues } from "../src/chart-values";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
 import { helm, helmPath } from "./helm-binary";
 import { validateManifest } from "./strict-kubernetes-schema";
@@ -70,7 +70,8 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     for (const [tenant, manifests] of rendered) {
       // The helm test hook pod is rendered too (helm template includes hooks).
       expect(manifests.map((m) => m.kind).sort(), tenant).toEqual(
-        ["Deployment", "HorizontalPodAutoscaler", "Ingress", "NetworkPolicy", "Pod", "PodDisruptionBudget", "Service", "ServiceAccount"],
+        // dev deployments scale to zero off hours: KEDA's ScaledObject instead of an HPA.
+        ["Deployment", "Ingress", "NetworkPolicy", "Pod", "PodDisruptionBudget", "ScaledObject", "Service", "ServiceAccount"],
       );
       for (const manifest of manifests) {
         expect(validateManifest(manifest), `${tenant} ${manifest.kind}`).toEqual([]);
@@ -124,29 +125,70 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     }
   });
 
-  it("rolls out without losing capacity, spreads across zones and nodes, and has a PDB and an autoscaling/v2 HPA", () => {
+  it("rolls out without losing capacity, spreads across zones and nodes, and has a PDB", () => {
     const manifests = rendered.get("globex") ?? [];
     const deploymentManifest = one(manifests, "Deployment");
-    // The HPA owns the replica count when autoscaling is on.
+    // An autoscaler owns the replica count.
     expect(deploymentManifest.spec.replicas).toBeUndefined();
     expect(deploymentManifest.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
     const selector = deploymentManifest.spec.selector.matchLabels;
     const spread = deploymentManifest.spec.template.spec.topologySpreadConstraints;
     expect(spread.map((c: Manifest) => c.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
     for (const constraint of spread) expect(constraint.labelSelector.matchLabels).toEqual(selector);
+    const pdb = one(manifests, "PodDisruptionBudget");
+    expect(pdb.spec.selector.matchLabels).toEqual(selector);
+    expect(pdb.spec.maxUnavailable).toBe(1);
+  });
+
+  it("scales a dev tenant to zero off hours with a KEDA ScaledObject (cron + cpu) and no HPA of its own", () => {
+    const offHours = deployment.scaling.off_hours;
+    expect(offHours).toBeDefined();
+    for (const [tenant, manifests] of rendered) {
+      const deploymentManifest = one(manifests, "Deployment");
+      const scaledObject = one(manifests, "ScaledObject");
+      expect(scaledObject.apiVersion).toBe("keda.sh/v1alpha1");
+      expect(scaledObject.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deploymentManifest.metadata.name });
+      expect(scaledObject.spec.minReplicaCount).toBe(0);
+      expect(scaledObject.spec.maxReplicaCount).toBe(10);
+      expect(scaledObject.spec.triggers).toEqual([
+        {
+          type: "cron",
+          metadata: { timezone: offHours?.timezone, start: offHours?.scale_up, end: offHours?.scale_down, desiredReplicas: "3" },
+        },
+        { type: "cpu", metricType: "Utilization", metadata: { value: "70" } },
+      ]);
+      // KEDA creates and owns the HPA; a second one on the same Deployment would fight it.
+      expect(byKind(manifests, "HorizontalPodAutoscaler"), tenant).toEqual([]);
+      expect(deploymentManifest.spec.replicas, tenant).toBeUndefined();
+    }
+  });
+
+  it("keeps node drains possible at zero or one replica: the PDB never uses minAvailable", () => {
+    for (const values of [undefined, { autoscaling: { minReplicas: 1 } }]) {
+      const manifests = render("acme", "tenant-acme", coalesceValues(tenantValues.get("tenant-acme") ?? {}, values ?? {}));
+      const pdb = one(manifests, "PodDisruptionBudget");
+      expect(pdb.spec.minAvailable).toBeUndefined();
+      expect(pdb.spec.maxUnavailable).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it("has an autoscaling/v2 HPA instead when autoscaling is on without KEDA (prod)", () => {
+    const manifests = render("globex", "tenant-globex", { autoscaling: { enabled: true } });
+    const deploymentManifest = one(manifests, "Deployment");
+    expect(deploymentManifest.spec.replicas).toBeUndefined();
+    expect(byKind(manifests, "ScaledObject")).toEqual([]);
     const hpa = one(manifests, "HorizontalPodAutoscaler");
     expect(hpa.apiVersion).toBe("autoscaling/v2");
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deploymentManifest.metadata.name });
     expect(hpa.spec.minReplicas).toBe(3);
-    const pdb = one(manifests, "PodDisruptionBudget");
-    expect(pdb.spec.selector.matchLabels).toEqual(selector);
-    expect(pdb.spec.maxUnavailable).toBe(1);
+    for (const manifest of manifests) expect(validateManifest(manifest), manifest.kind).toEqual([]);
   });
 
   it("defaults to 3 replicas and no HPA when autoscaling is off", () => {
     const manifests = render("plain", "default");
     expect(one(manifests, "Deployment").spec.replicas).toBe(3);
     expect(byKind(manifests, "HorizontalPodAutoscaler")).toEqual([]);
+    expect(byKind(manifests, "ScaledObject")).toEqual([]);
     expect(byKind(manifests, "Ingress")).toEqual([]);
   });
 
@@ -223,6 +265,9 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     ["an unknown nested key", { image: { pullPolicy: "Always", registry: "docker.io" } }, "'registry' not allowed"],
     ["a bad digest", { image: { digest: "sha256:abc" } }, "/image/digest"],
     ["an ingress without a host", { ingress: { enabled: true } }, "/ingress/host"],
+    ["KEDA without autoscaling", { keda: { enabled: true, offHours: { scaleUp: "0 7 * * *", scaleDown: "0 19 * * *" } } }, "/autoscaling/enabled"],
+    ["KEDA without a schedule", { autoscaling: { enabled: true }, keda: { enabled: true } }, "/keda/offHours/scaleUp"],
+    ["a schedule that is not 5-field cron", { autoscaling: { enabled: true }, keda: { enabled: true, offHours: { scaleUp: "@daily", scaleDown: "0 19 * * *" } } }, "/keda/offHours/scaleUp"],
   ])("rejects %s", (_name, values, expected) => {
     const result = runHelm(["template", "bad", CHART_DIR], values);
     expect(result.status).not.toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { schemaName, validateManifest } from "./strict-kubernetes-schema";
+import { kedaSchemaName, schemaName, validateManifest } from "./strict-kubernetes-schema";
 
 const service = () => ({
   apiVersion: "v1",
@@ -33,6 +33,28 @@ describe("offline Kubernetes schema validation with unknown fields rejected", ()
     const manifest = service();
     (manifest.spec.ports[0] as Record<string, unknown>).port = "80";
     expect(validateManifest(manifest).map((e) => e.path)).toEqual(["/spec/ports/0/port"]);
+  });
+
+  it("validates KEDA's ScaledObject against the KEDA CRD schema, unknown fields and wrong types included", () => {
+    expect(kedaSchemaName("keda.sh/v1alpha1", "ScaledObject")).toBe("KedaShV1alpha1ScaledObject");
+    const scaledObject = () => ({
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "ScaledObject",
+      metadata: { name: "web" },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+        minReplicaCount: 0,
+        triggers: [{ type: "cron", metadata: { timezone: "UTC", start: "0 7 * * *", end: "0 19 * * *", desiredReplicas: "3" } }],
+      },
+    });
+    expect(validateManifest(scaledObject())).toEqual([]);
+    const numeric = scaledObject();
+    (numeric.spec.triggers[0]?.metadata as Record<string, unknown>).desiredReplicas = 3; // trigger metadata is strings only
+    expect(validateManifest(numeric).map((e) => e.path)).toEqual(["/spec/triggers/0/metadata/desiredReplicas"]);
+    const misspelt = scaledObject() as ReturnType<typeof scaledObject> & { spec: { minReplicas?: number } };
+    misspelt.spec.minReplicas = 0; // the real field is minReplicaCount
+    expect(validateManifest(misspelt)).toEqual([{ path: "/spec/minReplicas", message: "unknown field: not in the Kubernetes schema" }]);
+    expect(() => validateManifest({ apiVersion: "keda.sh/v1alpha1", kind: "ScaledThing" })).toThrow(/@kubernetes-models\/keda .* no schema/);
   });
 
   it("refuses a kind it has no schema for", () => {

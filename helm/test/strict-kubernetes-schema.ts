@@ -1,6 +1,8 @@
 /**
- * Validates rendered manifests offline against kubernetes-models 4.5.1 (Kubernetes 1.33 schemas),
- * with unknown fields rejected. kubernetes-models ships its schemas as precompiled validators that
+ * Validates rendered manifests offline against kubernetes-models 4.5.1 (Kubernetes 1.33 schemas) and,
+ * for KEDA's `keda.sh/v1alpha1` kinds, @kubernetes-models/keda 0.4.2 (generated from the KEDA 2.10.1
+ * CRDs; the ScaledObject fields the chart uses have the same names and types in the 2.20 CRD), with
+ * unknown fields rejected. kubernetes-models ships its schemas as precompiled validators that
  * ignore unknown properties; every validator reads each property its schema defines, so the object is
  * handed over behind a Proxy that records those reads, and any key the schema never read is unknown.
  */
@@ -17,6 +19,7 @@ type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string
 const require = createRequire(import.meta.url);
 // The package's "exports" hide _schemas/; a path inside the installed package reaches them.
 const schemasDir = path.join(path.dirname(require.resolve("kubernetes-models")), "_schemas");
+const kedaSchemasDir = path.join(path.dirname(require.resolve("@kubernetes-models/keda/package.json")), "_schemas");
 
 /** `apps/v1` + `Deployment` -> IoK8sApiAppsV1Deployment (the name kubernetes-models gives the schema). */
 export function schemaName(apiVersion: string, kind: string): string {
@@ -26,12 +29,20 @@ export function schemaName(apiVersion: string, kind: string): string {
   return `IoK8sApi${capital(groupName)}${capital(version)}${kind}`;
 }
 
+/** `keda.sh/v1alpha1` + `ScaledObject` -> KedaShV1alpha1ScaledObject. */
+export function kedaSchemaName(apiVersion: string, kind: string): string {
+  const [, version = ""] = apiVersion.split("/");
+  return `KedaSh${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
+}
+
 function validatorFor(apiVersion: string, kind: string): Validate {
-  const name = schemaName(apiVersion, kind);
+  const keda = apiVersion.startsWith("keda.sh/");
+  const name = keda ? kedaSchemaName(apiVersion, kind) : schemaName(apiVersion, kind);
   try {
-    return (require(path.join(schemasDir, `${name}.js`)) as { validate: Validate }).validate;
+    return (require(path.join(keda ? kedaSchemasDir : schemasDir, `${name}.js`)) as { validate: Validate }).validate;
   } catch {
-    throw new Error(`kubernetes-models 4.5.1 has no schema for ${apiVersion} ${kind} (${name})`);
+    const source = keda ? "@kubernetes-models/keda 0.4.2" : "kubernetes-models 4.5.1";
+    throw new Error(`${source} has no schema for ${apiVersion} ${kind} (${name})`);
   }
 }
 
