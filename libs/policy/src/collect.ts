@@ -1,0 +1,147 @@
+/**
+ * Builds the policy input of a deployment: both stacks synthesized exactly as `cdktf synth` writes them
+ * (into a temporary folder, so the chart asset exists on disk), the stack's own kubernetes_* resources,
+ * and every local chart release rendered by `helm template` with exactly the values the release carries.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Deployment } from "@gpp/deployment";
+import { App } from "cdktf";
+import { HelmStack, tenantNamespace } from "helm/stack";
+import { IacStack } from "iac/stack";
+import YAML from "yaml";
+import { stackKubernetesObjects } from "./kubernetes";
+import { blocks, isObject } from "./terraform";
+import type { Json, KubernetesObject, PolicyInput, SynthesizedStack } from "./types";
+
+/** A helm_release that could not be rendered here, and why (shown by the CLI, listed in docs/security.md). */
+export interface Unrendered {
+  readonly address: string;
+  readonly reason: string;
+}
+
+export interface Evidence {
+  readonly input: PolicyInput;
+  readonly unrendered: readonly Unrendered[];
+}
+
+interface CdktfManifest {
+  readonly stacks: Record<string, { readonly synthesizedStackPath: string; readonly workingDirectory: string }>;
+}
+
+/** Synthesizes the iac and helm stacks of a deployment into `outdir`; returns each stack and its folder. */
+export function synthesizeStacks(deployment: Deployment, outdir: string): { stack: SynthesizedStack; workingDirectory: string }[] {
+  const app = new App({ outdir });
+  new IacStack(app, deployment);
+  new HelmStack(app, deployment);
+  app.synth();
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as CdktfManifest;
+  return Object.entries(manifest.stacks).map(([name, entry]) => ({
+    stack: { name, json: JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) },
+    workingDirectory: path.join(outdir, entry.workingDirectory),
+  }));
+}
+
+/** `helm template` arguments for the `set`, `set_list` and `set_sensitive` entries of a release. */
+function setArguments(release: Json): string[] {
+  const args: string[] = [];
+  const entries = (field: string) => (Array.isArray(release[field]) ? release[field].filter(isObject) : []);
+  for (const field of ["set", "set_sensitive"]) {
+    for (const entry of entries(field)) {
+      args.push(entry.type === "string" ? "--set-string" : "--set", `${String(entry.name)}=${String(entry.value)}`);
+    }
+  }
+  for (const entry of entries("set_list")) {
+    const values = Array.isArray(entry.value) ? entry.value.map(String) : [];
+    args.push("--set", `${String(entry.name)}={${values.join(",")}}`);
+  }
+  return args;
+}
+
+export interface RenderOptions {
+  readonly helmPath: string;
+  readonly kubernetesVersion: string;
+  /** Scratch folder for values files. */
+  readonly workDir: string;
+}
+
+/** Renders one helm_release of a local chart; throws with helm's message when it fails. */
+export function renderRelease(release: Json, chartDir: string, origin: string, options: RenderOptions): KubernetesObject[] {
+  const name = String(release.name);
+  const namespace = typeof release.namespace === "string" ? release.namespace : "default";
+  const valueFiles = (Array.isArray(release.values) ? release.values : []).map((text, i) => {
+    const file = path.join(options.workDir, `${name}-${namespace}-${i}.yaml`);
+    writeFileSync(file, String(text));
+    return file;
+  });
+  const args = [
+    "template", name, chartDir,
+    "--namespace", namespace,
+    "--include-crds",
+    "--kube-version", options.kubernetesVersion,
+    ...valueFiles.flatMap((file) => ["-f", file]),
+    ...setArguments(release),
+  ];
+  const result = spawnSync(options.helmPath, args, { encoding: "utf8", timeout: 120_000 });
+  if (result.status !== 0) {
+    throw new Error(`helm template of ${origin} failed (exit ${result.status ?? result.signal}): ${result.stderr || result.error?.message}`);
+  }
+  return YAML.parseAllDocuments(result.stdout)
+    .map((doc) => doc.toJS() as unknown)
+    .filter(isObject)
+    .map((manifest) => {
+      const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
+      const ownNamespace = typeof metadata.namespace === "string" ? metadata.namespace : undefined;
+      return { origin, namespace: ownNamespace ?? namespace, manifest };
+    });
+}
+
+/**
+ * Everything the rules need for one deployment. `helmPath` undefined skips rendering: every local chart
+ * release is then listed in `unrendered`.
+ */
+export function collectEvidence(deployment: Deployment, helmPath: string | undefined): Evidence {
+  const outdir = mkdtempSync(path.join(tmpdir(), `gpp-policy-${deployment.deployment_id}-`));
+  try {
+    const synthesized = synthesizeStacks(deployment, outdir);
+    const kubernetes: KubernetesObject[] = [];
+    const unrendered: Unrendered[] = [];
+    for (const { stack, workingDirectory } of synthesized) {
+      kubernetes.push(...stackKubernetesObjects(stack));
+      for (const release of blocks(stack, ["resource"], ["helm_release"])) {
+        const chart = String(release.body.chart ?? "");
+        const chartDir = path.resolve(workingDirectory, chart);
+        if (release.body.repository !== undefined || !existsSync(path.join(chartDir, "Chart.yaml"))) {
+          const from = release.body.repository ? `${String(release.body.repository)} ` : "";
+          unrendered.push({ address: release.address, reason: `remote chart ${from}${chart}@${String(release.body.version ?? "?")} is not rendered offline` });
+          continue;
+        }
+        if (!helmPath) {
+          unrendered.push({ address: release.address, reason: "helm is not available" });
+          continue;
+        }
+        kubernetes.push(
+          ...renderRelease(release.body, chartDir, release.address, {
+            helmPath,
+            kubernetesVersion: deployment.cluster.kubernetes_version,
+            workDir: outdir,
+          }),
+        );
+      }
+    }
+    return {
+      input: {
+        deploymentId: deployment.deployment_id,
+        env: deployment.env,
+        stacks: synthesized.map((s) => s.stack),
+        kubernetes,
+        tenantNamespaces: deployment.tenants.map((tenant) => tenantNamespace(tenant.id)),
+      },
+      unrendered,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Tenant isolation: every tenant namespace (from the descriptor's tenants) is walled off by Pod Security
+ * Admission, a NetworkPolicy that is actually enforced, a quota and a limit range, and cannot open its own
+ * load balancer or read API credentials.
+ */
+import { CONTROLLER_KINDS, addressOf, kindOf, labelsOf, metadataOf, nameOf, podTemplateOf, selects } from "../kubernetes";
+import { isObject } from "../terraform";
+import type { Json, KubernetesObject, PolicyInput, Rule, Violation } from "../types";
+
+const inNamespace = (input: PolicyInput, namespace: string, kind: string): KubernetesObject[] =>
+  input.kubernetes.filter((o) => kindOf(o) === kind && o.namespace === namespace);
+
+const spec = (object: KubernetesObject): Json => (isObject(object.manifest.spec) ? object.manifest.spec : {});
+
+/** A NetworkPolicy restricts ingress when its policyTypes include Ingress (Kubernetes' default when unset). */
+const restrictsIngress = (policy: KubernetesObject): boolean => {
+  const types = spec(policy).policyTypes;
+  return !Array.isArray(types) || types.includes("Ingress");
+};
+
+export const tenantNetworkPolicy: Rule = {
+  id: "K8S-NET-001",
+  title: "Every tenant namespace has an ingress NetworkPolicy selecting all of its workloads",
+  control:
+    "A tenant's pods accept traffic only from what its NetworkPolicy allows (the ingress controller); a workload no " +
+    "policy selects would accept connections from every other tenant.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace): Violation[] => {
+      const policies = inNamespace(input, namespace, "NetworkPolicy").filter(restrictsIngress);
+      if (policies.length === 0) return [{ address: `namespace ${namespace}`, message: "no NetworkPolicy restricting ingress" }];
+      return input.kubernetes
+        .filter((o) => o.namespace === namespace && (CONTROLLER_KINDS as readonly string[]).includes(kindOf(o)))
+        .flatMap((workload) => {
+          const labels = labelsOf(podTemplateOf(workload)?.metadata);
+          return policies.some((policy) => selects(spec(policy).podSelector, labels))
+            ? []
+            : [{ address: addressOf(workload), message: "its pods are selected by no ingress NetworkPolicy" }];
+        });
+    }),
+};
+
+/** A `from` peer that admits pods of every namespace, or every address. */
+function openPeer(peer: Json): string | undefined {
+  if (isObject(peer.namespaceSelector) && Object.keys(peer.namespaceSelector).every((k) => {
+    const v = (peer.namespaceSelector as Json)[k];
+    return (isObject(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
+  })) {
+    return "an empty namespaceSelector (every namespace)";
+  }
+  const block = isObject(peer.ipBlock) ? peer.ipBlock : undefined;
+  if (block && /\/0$/.test(String(block.cidr))) return `ipBlock ${String(block.cidr)}`;
+  return undefined;
+}
+
+export const tenantNetworkPolicyNotOpen: Rule = {
+  id: "K8S-NET-002",
+  title: "Tenant NetworkPolicies do not admit every namespace or every address",
+  control: "An ingress rule with no `from`, an empty namespaceSelector or a /0 ipBlock would let other tenants in.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace) =>
+      inNamespace(input, namespace, "NetworkPolicy").flatMap((policy) => {
+        const rules = Array.isArray(spec(policy).ingress) ? (spec(policy).ingress as unknown[]).filter(isObject) : [];
+        return rules.flatMap((rule, i): Violation[] => {
+          const from = Array.isArray(rule.from) ? rule.from.filter(isObject) : [];
+          if (from.length === 0) return [{ address: addressOf(policy), message: `ingress[${i}] has no from: it admits every source` }];
+          return from.flatMap((peer, j) => {
+            const open = openPeer(peer);
+            return open ? [{ address: addressOf(policy), message: `ingress[${i}].from[${j}] admits ${open}` }] : [];
+          });
+        });
+      }),
+    ),
+};
+
+export const ENFORCEMENT_CONFIG_MAP = { namespace: "kube-system", name: "amazon-vpc-cni", key: "enable-network-policy-controller" } as const;
+
+export const networkPolicyEnforced: Rule = {
+  id: "K8S-NET-003",
+  title: "NetworkPolicies are enforced (EKS Auto Mode network policy controller on)",
+  control:
+    "EKS Auto Mode accepts NetworkPolicy objects but ignores them until ConfigMap kube-system/amazon-vpc-cni sets " +
+    "enable-network-policy-controller: \"true\"; without it every policy above is decoration.",
+  check: (input) => {
+    const policies = input.kubernetes.filter((o) => kindOf(o) === "NetworkPolicy");
+    if (policies.length === 0 && input.tenantNamespaces.length === 0) return [];
+    const enabled = input.kubernetes.some(
+      (o) =>
+        kindOf(o) === "ConfigMap" &&
+        o.namespace === ENFORCEMENT_CONFIG_MAP.namespace &&
+        nameOf(o) === ENFORCEMENT_CONFIG_MAP.name &&
+        isObject(o.manifest.data) &&
+        o.manifest.data[ENFORCEMENT_CONFIG_MAP.key] === "true",
+    );
+    return enabled
+      ? []
+      : [{ address: `${input.deploymentId} ConfigMap ${ENFORCEMENT_CONFIG_MAP.namespace}/${ENFORCEMENT_CONFIG_MAP.name}`, message: `no stack sets ${ENFORCEMENT_CONFIG_MAP.key}: "true", so NetworkPolicies are not enforced` }];
+  },
+};
+
+/** What a tenant quota must cap: pods, and CPU and memory requested and limited. */
+export const REQUIRED_QUOTA = ["pods", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"] as const;
+
+export const tenantResourceQuota: Rule = {
+  id: "K8S-NS-001",
+  title: "Every tenant namespace has a ResourceQuota on pods, CPU and memory",
+  control: "One tenant cannot starve the others (or run up the bill) by scaling without bound: its total is capped.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace): Violation[] => {
+      const quotas = inNamespace(input, namespace, "ResourceQuota");
+      if (quotas.length === 0) return [{ address: `namespace ${namespace}`, message: "no ResourceQuota" }];
+      const hard = new Set(quotas.flatMap((q) => (isObject(spec(q).hard) ? Object.keys(spec(q).hard as Json) : [])));
+      // `cpu`/`memory` in a quota are the requests.
+      const missing = REQUIRED_QUOTA.filter((key) => !hard.has(key) && !(key.startsWith("requests.") && hard.has(key.slice("requests.".length))));
+      return missing.length === 0 ? [] : [{ address: `namespace ${namespace}`, message: `ResourceQuota does not cap ${missing.join(", ")}` }];
+    }),
+};
+
+export const tenantLimitRange: Rule = {
+  id: "K8S-NS-002",
+  title: "Every tenant namespace has a LimitRange giving containers default limits",
+  control: "A container that declares no resources still gets CPU and memory limits, so it counts against the quota and cannot take a node.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace): Violation[] => {
+      const ranges = inNamespace(input, namespace, "LimitRange");
+      const containerDefaults = ranges.some((range) =>
+        (Array.isArray(spec(range).limits) ? (spec(range).limits as unknown[]).filter(isObject) : []).some(
+          (limit) => limit.type === "Container" && isObject(limit.default) && "cpu" in limit.default && "memory" in limit.default,
+        ),
+      );
+      if (ranges.length === 0) return [{ address: `namespace ${namespace}`, message: "no LimitRange" }];
+      return containerDefaults ? [] : [{ address: `namespace ${namespace}`, message: "no LimitRange gives Containers a default cpu and memory limit" }];
+    }),
+};
+
+export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+export const tenantPodSecurityAdmission: Rule = {
+  id: "K8S-NS-003",
+  title: "Every tenant namespace enforces the restricted Pod Security Standard",
+  control:
+    "The API server itself refuses any pod in a tenant namespace that breaks the restricted profile, whatever a " +
+    "tenant's values or a future chart change render.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace): Violation[] => {
+      const object = input.kubernetes.find((o) => kindOf(o) === "Namespace" && nameOf(o) === namespace);
+      if (!object) return [{ address: `namespace ${namespace}`, message: "no stack creates this tenant's Namespace" }];
+      const level = labelsOf(metadataOf(object))[PSA_ENFORCE_LABEL];
+      return level === "restricted" ? [] : [{ address: addressOf(object), message: `${PSA_ENFORCE_LABEL} is ${level ?? "unset"}, not restricted` }];
+    }),
+};
+
+export const tenantNoLoadBalancers: Rule = {
+  id: "K8S-NS-004",
+  title: "Tenants cannot open their own load balancers or node ports",
+  control:
+    "The shared NLB and ingress controller are the only way in from the internet: tenant quotas allow 0 LoadBalancer and " +
+    "NodePort Services, and no tenant Service is of either type.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace): Violation[] => {
+      const found: Violation[] = [];
+      const hard = Object.assign({}, ...inNamespace(input, namespace, "ResourceQuota").map((q) => (isObject(spec(q).hard) ? spec(q).hard : {}))) as Json;
+      for (const key of ["services.loadbalancers", "services.nodeports"]) {
+        if (String(hard[key]) !== "0") found.push({ address: `namespace ${namespace}`, message: `ResourceQuota ${key} is ${hard[key] === undefined ? "unset" : String(hard[key])}, not 0` });
+      }
+      for (const service of inNamespace(input, namespace, "Service")) {
+        const type = spec(service).type;
+        if (type === "LoadBalancer" || type === "NodePort") found.push({ address: addressOf(service), message: `Service of type ${type}` });
+      }
+      return found;
+    }),
+};
+
+export const tenantNoApiCredentials: Rule = {
+  id: "K8S-NS-005",
+  title: "Tenant pods do not mount Kubernetes API credentials",
+  control: "A compromised tenant container holds no service-account token to probe or attack the API server with.",
+  check: (input) =>
+    input.kubernetes
+      .filter((o) => o.namespace !== undefined && input.tenantNamespaces.includes(o.namespace))
+      .flatMap((object): Violation[] => {
+        const pod = podTemplateOf(object);
+        if (!pod) return [];
+        const accountName = String(pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? "default");
+        const account = inNamespace(input, object.namespace as string, "ServiceAccount").find((sa) => nameOf(sa) === accountName);
+        const mounted = pod.spec.automountServiceAccountToken ?? account?.manifest.automountServiceAccountToken ?? true;
+        return mounted === false ? [] : [{ address: addressOf(object), message: "automountServiceAccountToken is not false (on the pod or its ServiceAccount)" }];
+      }),
+};
+
+export const TENANCY_RULES: readonly Rule[] = [
+  tenantNetworkPolicy,
+  tenantNetworkPolicyNotOpen,
+  networkPolicyEnforced,
+  tenantResourceQuota,
+  tenantLimitRange,
+  tenantPodSecurityAdmission,
+  tenantNoLoadBalancers,
+  tenantNoApiCredentials,
+];
