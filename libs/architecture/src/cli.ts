@@ -1,0 +1,15 @@
+/** `pnpm --filter @gpp/architecture generate` (root: `pnpm diagram`): writes docs/architecture.md. */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runOrExit } from "@gpp/deployment";
+import { ARCHITECTURE_DOC, generateDocument } from "./document";
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+runOrExit(() => {
+  const { markdown } = generateDocument();
+  const target = path.join(repositoryRoot, ARCHITECTURE_DOC);
+  writeFileSync(target, markdown);
+  process.stdout.write(`Written: ${ARCHITECTURE_DOC}\n`);
+});
