@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { apiAuthenticationMode, controlPlaneLogs, privateEndpoint, publicEndpointRestrictedInProd, secretsEncryptedWithRotatingKey } from "../src/rules/eks";
+import type { Json } from "../src/types";
+import { run, stackInput } from "./builders";
+
+/** The shape the iac stack synthesizes, trimmed to what the rules read. */
+const cluster = (overrides: Json = {}): Json => ({
+  name: "dev-eks-tst1",
+  access_config: { authentication_mode: "API" },
+  enabled_cluster_log_types: ["api", "audit", "authenticator"],
+  encryption_config: { provider: { key_arn: "${aws_kms_key.secrets.arn}" }, resources: ["secrets"] },
+  vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["198.51.100.0/24"] },
+  ...overrides,
+});
+const withKey = (clusterBody: Json, key: Json = { enable_key_rotation: true }) => ({ aws_eks_cluster: { c: clusterBody }, aws_kms_key: { secrets: key } });
+
+describe("AWS-EKS-001 secrets encrypted with a rotating customer-managed key", () => {
+  it("passes a cluster whose secrets key is a rotating aws_kms_key of the stack", () => {
+    expect(run(secretsEncryptedWithRotatingKey, stackInput(withKey(cluster())))).toEqual([]);
+  });
+
+  it("flags a cluster without secrets encryption", () => {
+    const { encryption_config: _drop, ...plain } = cluster();
+    expect(run(secretsEncryptedWithRotatingKey, stackInput({ aws_eks_cluster: { c: plain } }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: expect.stringContaining('does not encrypt "secrets"') },
+    ]);
+  });
+
+  it("flags a secrets key that does not rotate", () => {
+    expect(run(secretsEncryptedWithRotatingKey, stackInput(withKey(cluster(), { enable_key_rotation: false })))).toEqual([
+      { address: "test-stack/aws_kms_key.secrets", message: expect.stringContaining("enable_key_rotation") },
+    ]);
+  });
+
+  it("flags a key from outside the stack, whose rotation cannot be verified", () => {
+    const external = cluster({ encryption_config: { provider: { key_arn: "arn:aws:kms:eu-west-1:111122223333:key/abc" }, resources: ["secrets"] } });
+    expect(run(secretsEncryptedWithRotatingKey, stackInput({ aws_eks_cluster: { c: external } }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: expect.stringContaining("cannot be verified") },
+    ]);
+  });
+});
+
+describe("AWS-EKS-002 control-plane logs", () => {
+  it("passes api, audit and authenticator", () => {
+    expect(run(controlPlaneLogs, stackInput(withKey(cluster())))).toEqual([]);
+  });
+
+  it("flags a cluster that does not ship audit and authenticator logs", () => {
+    expect(run(controlPlaneLogs, stackInput({ aws_eks_cluster: { c: cluster({ enabled_cluster_log_types: ["api", "scheduler"] }) } }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: "enabled_cluster_log_types lacks audit, authenticator" },
+    ]);
+  });
+});
+
+describe("AWS-EKS-003 private endpoint on", () => {
+  it("flags a cluster whose API is reachable only through the public endpoint", () => {
+    const publicOnly = cluster({ vpc_config: { endpoint_private_access: false, endpoint_public_access: true } });
+    expect(run(privateEndpoint, stackInput({ aws_eks_cluster: { c: publicOnly } }))).toHaveLength(1);
+    expect(run(privateEndpoint, stackInput({ aws_eks_cluster: { c: cluster() } }))).toEqual([]);
+  });
+});
+
+describe("AWS-EKS-004 public endpoint not open to the world in prod", () => {
+  const open = cluster({ vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] } });
+
+  it("flags a prod cluster whose public endpoint allows 0.0.0.0/0", () => {
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: open } }, { env: "prod" }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: "the public endpoint is open to 0.0.0.0/0" },
+    ]);
+  });
+
+  it("flags a prod cluster whose public endpoint has no allowlist (the provider then opens it to the world)", () => {
+    const unset = cluster({ vpc_config: { endpoint_private_access: true } });
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: unset } }, { env: "prod" }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: expect.stringContaining("defaults to 0.0.0.0/0") },
+    ]);
+  });
+
+  it("accepts an allowlisted or switched-off public endpoint in prod, and an open one outside prod", () => {
+    const off = cluster({ vpc_config: { endpoint_private_access: true, endpoint_public_access: false } });
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { a: cluster(), b: off } }, { env: "prod" }))).toEqual([]);
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: open } }, { env: "dev" }))).toEqual([]);
+  });
+});
+
+describe("AWS-EKS-005 access entries only", () => {
+  it("flags a cluster that still reads the aws-auth ConfigMap", () => {
+    const both = cluster({ access_config: { authentication_mode: "API_AND_CONFIG_MAP" } });
+    expect(run(apiAuthenticationMode, stackInput({ aws_eks_cluster: { c: both } }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: "access_config.authentication_mode is API_AND_CONFIG_MAP, not API" },
+    ]);
+    expect(run(apiAuthenticationMode, stackInput({ aws_eks_cluster: { c: cluster() } }))).toEqual([]);
+  });
+});
