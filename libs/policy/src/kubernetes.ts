@@ -136,7 +136,7 @@ const LIST_FIELDS: Record<string, string> = {
   volume: "volumes", volume_mount: "volumeMounts", port: "ports", toleration: "tolerations",
   topology_spread_constraint: "topologySpreadConstraints", image_pull_secrets: "imagePullSecrets", env_from: "envFrom",
   rule: "rules", subject: "subjects", limit: "limits", ingress: "ingress", egress: "egress", from: "from", to: "to",
-  match_expressions: "matchExpressions", policy_types: "policyTypes", non_resource_urls: "nonResourceURLs",
+  match_expressions: "matchExpressions", match_expression: "matchExpressions", policy_types: "policyTypes", non_resource_urls: "nonResourceURLs",
 };
 
 /** Blocks Kubernetes has at most one of, which Terraform JSON may still write as a one-element list. */

@@ -39,14 +39,13 @@ export const tenantNetworkPolicy: Rule = {
     }),
 };
 
+/** A selector with no matchLabels and no matchExpressions: it selects everything. */
+const isEmptySelector = (selector: Json): boolean =>
+  Object.values(selector).every((value) => (isObject(value) && Object.keys(value).length === 0) || (Array.isArray(value) && value.length === 0));
+
 /** A `from` peer that admits pods of every namespace, or every address. */
 function openPeer(peer: Json): string | undefined {
-  if (isObject(peer.namespaceSelector) && Object.keys(peer.namespaceSelector).every((k) => {
-    const v = (peer.namespaceSelector as Json)[k];
-    return (isObject(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
-  })) {
-    return "an empty namespaceSelector (every namespace)";
-  }
+  if (isObject(peer.namespaceSelector) && isEmptySelector(peer.namespaceSelector)) return "an empty namespaceSelector (every namespace)";
   const block = isObject(peer.ipBlock) ? peer.ipBlock : undefined;
   if (block && /\/0$/.test(String(block.cidr))) return `ipBlock ${String(block.cidr)}`;
   return undefined;
