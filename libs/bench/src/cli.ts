@@ -1,0 +1,103 @@
+/**
+ * `pnpm --filter @gpp/bench bench` (root: `pnpm bench`): measures this machine and writes
+ * docs/benchmarks.md. Options: --runs <n> (synth and tenant runs, default 5 and 3), --plan-runs <n>
+ * (default 3), --skip-tests (do not time the full `pnpm test`, which runs once and takes a minute or
+ * two), --out <file>.
+ */
+import { renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { describeMachine } from "./machine";
+import { measureOfflinePlan, measureTestSuite, repositoryRoot, synthOnce, tenantsOnce, type SynthSample, type TenantSample } from "./measure";
+import { renderReport } from "./report";
+import { formatDuration, formatMegabytes } from "./stats";
+
+export const TENANT_SIZES = [10, 100, 500] as const;
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv[0] === "--" ? argv.slice(1) : argv,
+    options: {
+      runs: { type: "string" },
+      "plan-runs": { type: "string" },
+      "skip-tests": { type: "boolean", default: false },
+      out: { type: "string", default: path.join(repositoryRoot, "docs/benchmarks.md") },
+    },
+    strict: true,
+  });
+  const count = (name: string, text: string | undefined, fallback: number) => {
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1 || n > 50) throw new UsageError(`--${name} must be a whole number from 1 to 50, got "${text}"`);
+    return n;
+  };
+  return {
+    synthRuns: count("runs", values.runs, 5),
+    tenantRuns: count("runs", values.runs, 3),
+    planRuns: count("plan-runs", values["plan-runs"], 3),
+    withTests: !values["skip-tests"],
+    out: path.resolve(values.out ?? ""),
+  };
+}
+
+class UsageError extends Error {}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const opts = options(process.argv.slice(2));
+  const machine = describeMachine();
+  log(`Benchmarking on ${machine.cpuModel} (${machine.cores} cores), ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+  const synth = { iac: [] as SynthSample[], helm: [] as SynthSample[] };
+  for (const pkg of ["iac", "helm"] as const) {
+    synthOnce(pkg); // warm-up: file-system cache and tsx's transform cache
+    for (let i = 0; i < opts.synthRuns; i++) {
+      const sample = synthOnce(pkg);
+      synth[pkg].push(sample);
+      log(`  ${pkg} synth ${i + 1}/${opts.synthRuns}: ${formatDuration(sample.synthMs)}, ${formatMegabytes(sample.maxRssMb)}`);
+    }
+  }
+
+  const tenants: TenantSample[][] = [];
+  for (const size of TENANT_SIZES) {
+    const samples: TenantSample[] = [];
+    for (let i = 0; i < opts.tenantRuns; i++) {
+      const sample = tenantsOnce(size);
+      samples.push(sample);
+      log(`  helm ${size} tenants ${i + 1}/${opts.tenantRuns}: ${formatDuration(sample.ms)}, ${formatMegabytes(sample.maxRssMb)}`);
+    }
+    tenants.push(samples);
+  }
+
+  const plan = await measureOfflinePlan(opts.planRuns, (ms) => log(`  offline plan: ${formatDuration(ms)}`));
+  if (plan.skipped) log(`  offline plan skipped: ${plan.reason}`);
+
+  let tests: Parameters<typeof renderReport>[0]["tests"] = {
+    skipped: "`pnpm bench --skip-tests` was used.",
+  };
+  if (opts.withTests) {
+    const logFile = path.join(tmpdir(), "gpp-bench-pnpm-test.log");
+    log(`  pnpm test (output in ${logFile}) ...`);
+    const measured = measureTestSuite(logFile);
+    log(`  pnpm test: ${formatDuration(measured.ms)}, exit ${measured.exitCode}`);
+    tests = measured;
+  }
+
+  const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, synth, tenantRuns: opts.tenantRuns, tenants, plan, tests });
+  // Written beside the target and renamed over it, so an interrupted run never leaves half a report.
+  const partial = `${opts.out}.partial`;
+  writeFileSync(partial, report);
+  renameSync(partial, opts.out);
+  log(`Written: ${opts.out}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    log(`pnpm bench: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

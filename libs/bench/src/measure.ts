@@ -1,0 +1,117 @@
+/** The measurements. Each synthesis runs in a fresh child process; the offline plan runs in this one. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { stackName } from "@gpp/deployment";
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const synthChild = fileURLToPath(new URL("./synth-child.ts", import.meta.url));
+/** helm's own tenant-scaling script; its `--child <n>` mode synthesizes n tenants and prints JSON. */
+export const tenantBenchScript = path.join(repositoryRoot, "helm/scripts/bench-tenants.ts");
+
+export interface SynthSample {
+  /** Module loading plus synthesis, measured inside the child. */
+  readonly synthMs: number;
+  readonly maxRssMb: number;
+  /** The whole child process, Node and tsx start-up included. */
+  readonly processMs: number;
+}
+
+function runChild(args: readonly string[], what: string): { stdout: string; ms: number } {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ["--import", "tsx", ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`${what} failed (exit ${child.status ?? child.signal}):\n${child.stderr}`);
+  return { stdout: child.stdout, ms };
+}
+
+const lastJsonLine = <T>(stdout: string, what: string): T => {
+  const line = stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`${what} printed no JSON result; its output was:\n${stdout}`);
+  }
+};
+
+export function synthOnce(pkg: "iac" | "helm"): SynthSample {
+  const outdir = mkdtempSync(path.join(tmpdir(), `bench-${pkg}-`));
+  try {
+    const { stdout, ms } = runChild([synthChild, pkg, outdir], `${pkg} synth`);
+    return { ...lastJsonLine<Omit<SynthSample, "processMs">>(stdout, `${pkg} synth`), processMs: ms };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export interface TenantSample {
+  readonly tenants: number;
+  readonly ms: number;
+  readonly maxRssMb: number;
+}
+
+export function tenantsOnce(tenants: number): TenantSample {
+  const { stdout } = runChild([tenantBenchScript, "--child", String(tenants)], `helm synth of ${tenants} tenants`);
+  return lastJsonLine<TenantSample>(stdout, `helm synth of ${tenants} tenants`);
+}
+
+export type PlanMeasurement =
+  | { readonly skipped: false; readonly stackName: string; readonly awsVersion: string; readonly samplesMs: number[]; readonly changes: number }
+  | { readonly skipped: true; readonly reason: string };
+
+/** terraform init + validate + plan of the default iac stack against the local provider mirror. */
+export async function measureOfflinePlan(runs: number, onRun: (ms: number) => void): Promise<PlanMeasurement> {
+  const { findOfflineTools } = await import("iac/plan-tools");
+  const tools = findOfflineTools();
+  if (!tools.ok) return { skipped: true, reason: tools.reason };
+  const { offlinePlan, readStackJson } = await import("iac/plan");
+  const { buildIacApp } = await import("iac/app");
+  const { defaultDeploymentsDir, loadDeploymentFile } = await import("@gpp/deployment");
+  const deployment = loadDeploymentFile(path.join(defaultDeploymentsDir(), "gpp0.yaml"));
+  const name = stackName(deployment, "iac");
+  const outdir = mkdtempSync(path.join(tmpdir(), "bench-plan-"));
+  try {
+    buildIacApp([deployment], outdir).app.synth();
+    const json = readStackJson(outdir, name);
+    const samplesMs: number[] = [];
+    let changes = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const result = await offlinePlan(name, json, tools);
+      const ms = performance.now() - started;
+      changes = result.plan.resource_changes.length;
+      samplesMs.push(ms);
+      onRun(ms);
+    }
+    return { skipped: false, stackName: name, awsVersion: tools.awsVersion, samplesMs, changes };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export interface TestSuiteMeasurement {
+  readonly ms: number;
+  readonly exitCode: number;
+}
+
+/** `pnpm test` at the repository root, once. Its output goes to a log file, not into the report. */
+export function measureTestSuite(logFile: string): TestSuiteMeasurement {
+  const started = performance.now();
+  const child = spawnSync("pnpm", ["test"], {
+    cwd: repositoryRoot,
+    env: { ...process.env, CI: "1", CHECKPOINT_DISABLE: "1" },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = performance.now() - started;
+  if (child.error) throw new Error(`cannot run pnpm test: ${child.error.message}`);
+  writeFileSync(logFile, `${child.stdout}\n${child.stderr}`);
+  return { ms, exitCode: child.status ?? 1 };
+}

@@ -1,0 +1,134 @@
+/** docs/benchmarks.md from the measurements. */
+import type { Machine } from "./machine";
+import type { PlanMeasurement, SynthSample, TenantSample, TestSuiteMeasurement } from "./measure";
+import { formatDuration, formatMegabytes, linearityRatio, marginalCosts, markdownTable, median, verdict } from "./stats";
+
+/** Near-linear: the cost of one more tenant at the largest size is under twice what it is at the smallest. */
+export const TARGETS = { iacSynthMs: 2000, iacSynthMb: 250, tenantLinearity: 2 } as const;
+
+export interface BenchResults {
+  readonly date: Date;
+  readonly machine: Machine;
+  readonly synthRuns: number;
+  readonly synth: Readonly<Record<"iac" | "helm", readonly SynthSample[]>>;
+  readonly tenantRuns: number;
+  readonly tenants: readonly (readonly TenantSample[])[];
+  readonly plan: PlanMeasurement;
+  readonly tests: TestSuiteMeasurement | { readonly skipped: string };
+}
+
+const synthRow = (pkg: "iac" | "helm", samples: readonly SynthSample[]): string[] => {
+  const ms = median(samples.map((s) => s.synthMs));
+  const mb = median(samples.map((s) => s.maxRssMb));
+  const target = pkg === "iac" ? `< ${formatDuration(TARGETS.iacSynthMs)}: ${verdict(ms, TARGETS.iacSynthMs)}; < ${TARGETS.iacSynthMb} MB: ${verdict(mb, TARGETS.iacSynthMb)}` : "none";
+  const range = (values: number[], fmt: (n: number) => string) => `${fmt(Math.min(...values))} – ${fmt(Math.max(...values))}`;
+  return [
+    `\`${pkg}\``,
+    formatDuration(ms),
+    range(samples.map((s) => s.synthMs), formatDuration),
+    formatMegabytes(mb),
+    formatDuration(median(samples.map((s) => s.processMs))),
+    target,
+  ];
+};
+
+export function renderReport(results: BenchResults): string {
+  const { machine } = results;
+  const tenantPoints = results.tenants.map((samples) => ({
+    size: samples[0]?.tenants ?? 0,
+    ms: median(samples.map((s) => s.ms)),
+    mb: median(samples.map((s) => s.maxRssMb)),
+  }));
+  const marginal = marginalCosts(tenantPoints);
+  const linearity = linearityRatio(tenantPoints);
+  const largest = tenantPoints.at(-1);
+
+  const plan = results.plan.skipped
+    ? `Skipped: ${results.plan.reason}.`
+    : [
+        `\`terraform init\`, \`validate\` and \`plan\` of \`${results.plan.stackName}\` against the local hashicorp/aws ${results.plan.awsVersion} mirror`,
+        `(\`iac/plan\`, as \`pnpm --filter iac plan\` runs it; ${results.plan.changes} planned resource changes), median of ${results.plan.samplesMs.length} runs:`,
+        `**${formatDuration(median(results.plan.samplesMs))}** (runs: ${results.plan.samplesMs.map(formatDuration).join(", ")}).`,
+      ].join("\n");
+
+  const tests =
+    "skipped" in results.tests
+      ? `Not measured in this run: ${results.tests.skipped}`
+      : [
+          `\`pnpm test\` at the repository root (every package's vitest suite, one after another; \`pnpm -r\` stops at the first`,
+          `failing package), 1 run, because it is long and its parts are measured above:`,
+          `**${formatDuration(results.tests.ms)}**, ${results.tests.exitCode === 0 ? "all passing" : `exit code ${results.tests.exitCode} (some tests failed; the time is still the suite's)`}.`,
+        ].join("\n");
+
+  return [
+    "# Benchmarks",
+    "",
+    "<!-- Written by `pnpm bench` (libs/bench). Re-run it to refresh; the numbers are this machine's, not a test. -->",
+    "",
+    `Measured on ${results.date.toISOString().slice(0, 10)} by \`pnpm bench\` (\`pnpm --filter @gpp/bench bench\`). These are measurements, not`,
+    "tests: machines differ, so nothing fails on a slow run; compare numbers from the same machine.",
+    "",
+    "## Machine",
+    "",
+    markdownTable(
+      ["", ""],
+      [
+        ["CPU", `${machine.cpuModel}, ${machine.cores} cores`],
+        ["memory", `${machine.memoryGiB} GiB`],
+        ["OS", machine.os],
+        ["Node", machine.node],
+      ],
+    ),
+    "",
+    "## Synthesis of the default deployment (`deployments/gpp0.yaml`)",
+    "",
+    `Each run is a fresh Node process that imports the package's stack code and synthesizes one stack into a temporary`,
+    `folder; peak memory is that process's \`process.resourceUsage().maxRSS\`. One warm-up run per package is discarded,`,
+    `then the median of ${results.synthRuns} runs. "load + synth" is timed inside the process (from before the stack modules are imported`,
+    `to the end of \`app.synth()\`); "whole process" adds Node and tsx start-up. Targets: iac synth < 2 s and < 250 MB.`,
+    "",
+    markdownTable(
+      ["package", "load + synth (median)", "range", "peak RSS (median)", "whole process (median)", "target"],
+      [synthRow("iac", results.synth.iac), synthRow("helm", results.synth.helm)],
+    ),
+    "",
+    "## helm: tenant scaling",
+    "",
+    `\`helm/scripts/bench-tenants.ts\` (its \`--child <n>\` mode) synthesizes the helm stack of a generated deployment with n tenants`,
+    `in a fresh process; median of ${results.tenantRuns} runs per size. Target: near-linear in tenants. Time per tenant falls`,
+    "with size because start-up is a fixed cost, so the test is the cost of each *added* tenant between sizes: it should stay",
+    `roughly flat (target: the last interval under ${TARGETS.tenantLinearity}x the first).`,
+    "",
+    markdownTable(
+      ["tenants", "synth (median)", "per tenant", "per added tenant since previous size", "peak RSS (median)"],
+      tenantPoints.map((p, i) => [
+        String(p.size),
+        formatDuration(p.ms),
+        `${(p.ms / p.size).toFixed(2)} ms`,
+        i === 0 ? "" : `${(marginal[i - 1] ?? 0).toFixed(2)} ms`,
+        formatMegabytes(p.mb),
+      ]),
+    ),
+    "",
+    largest && linearity !== undefined
+      ? `Verdict: ${linearity < TARGETS.tenantLinearity ? "near-linear" : "NOT near-linear"} (an added tenant costs ${linearity.toFixed(2)}x as much at the last interval as at the first; ${largest.size} tenants take ${formatDuration(largest.ms)}).`
+      : "Too few tenant sizes were measured for a verdict.",
+    "",
+    "## Offline plan",
+    "",
+    plan,
+    "",
+    "## Full test suite",
+    "",
+    tests,
+    "",
+    "## Reproduce",
+    "",
+    "```sh",
+    "pnpm bench                                   # everything, a few minutes on 2 cores",
+    "pnpm bench --skip-tests                      # without the full test suite",
+    "pnpm --filter @gpp/bench bench --runs 9 --plan-runs 5",
+    "```",
+    "",
+  ].join("\n");
+}
