@@ -36,7 +36,7 @@ describe.skipIf(!helm.found)("pnpm --filter @gpp/policy check", () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("prd1 (prod");
     expect(run.stdout).toMatch(/^prd2 \(prod, .*\): \d+ rules .*: 4 finding\(s\)$/m);
-    expect(run.stdout).toMatch(/^K8S-IMG-001  prod-helm-prd2\/helm_release\.tenant-acme_release_\w+ Deployment tenant-acme\/acme-tech-interview$/m);
+    expect(run.stdout).toMatch(/^K8S-IMG-001 {2}prod-helm-prd2\/helm_release\.tenant-acme_release_\w+ Deployment tenant-acme\/acme-tech-interview$/m);
   });
 
   it("checks only GPP_DEPLOYMENT when it is set", () => {

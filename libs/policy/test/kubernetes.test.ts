@@ -4,6 +4,7 @@ import {
   dropAllCapabilities,
   noHostNamespaces,
   noHostPathVolumes,
+  namespacesEnforceRestricted,
   noHostPorts,
   noPrivilegeEscalation,
   noPrivilegedContainers,
@@ -102,6 +103,26 @@ describe("pod security rules on violating pods", () => {
     expect(run(noHostNamespaces, input({ kubernetes: [pod, cronJob] })).map((f) => f.address)).toEqual([
       "test-stack/helm_release.t Pod ns/p",
       "test-stack/helm_release.t CronJob ns/c",
+    ]);
+  });
+});
+
+describe("K8S-PSA-001 every namespace enforces restricted", () => {
+  it("flags a namespace with no enforce label and one enforcing only baseline", () => {
+    const namespace = (name: string, labels: Record<string, string>) => object({ kind: "Namespace", metadata: { name, labels } });
+    const findings = run(
+      namespacesEnforceRestricted,
+      input({
+        kubernetes: [
+          namespace("traefik", { "pod-security.kubernetes.io/enforce": "restricted" }),
+          namespace("keda", {}),
+          namespace("tools", { "pod-security.kubernetes.io/enforce": "baseline" }),
+        ],
+      }),
+    );
+    expect(findings).toEqual([
+      { address: "test-stack/helm_release.t Namespace keda", message: "pod-security.kubernetes.io/enforce is unset, not restricted" },
+      { address: "test-stack/helm_release.t Namespace tools", message: "pod-security.kubernetes.io/enforce is baseline, not restricted" },
     ]);
   });
 });

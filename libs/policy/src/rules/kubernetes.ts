@@ -3,7 +3,7 @@
  * it comes from, so a namespace label cannot be the only line of defence) plus a read-only root filesystem,
  * and the `baseline` host-isolation checks.
  */
-import { addressOf, containersOf, podBearing, type ContainerRef, type PodTemplate } from "../kubernetes";
+import { addressOf, containersOf, kindOf, labelsOf, metadataOf, podBearing, type ContainerRef, type PodTemplate } from "../kubernetes";
 import { isObject } from "../terraform";
 import type { Json, KubernetesObject, PolicyInput, Rule, Violation } from "../types";
 
@@ -127,6 +127,23 @@ export const noHostPorts: Rule = {
     }),
 };
 
+export const PSA_ENFORCE = "pod-security.kubernetes.io/enforce";
+
+export const namespacesEnforceRestricted: Rule = {
+  id: "K8S-PSA-001",
+  title: "Every namespace a stack creates enforces the restricted Pod Security Standard",
+  control:
+    "Pods of charts that cannot be rendered here (Traefik, KEDA) are still held to the restricted profile by the API " +
+    "server at admission, and so is anything added to those namespaces later.",
+  check: ({ kubernetes }) =>
+    kubernetes
+      .filter((o) => kindOf(o) === "Namespace")
+      .flatMap((namespace): Violation[] => {
+        const level = labelsOf(metadataOf(namespace))[PSA_ENFORCE];
+        return level === "restricted" ? [] : [{ address: addressOf(namespace), message: `${PSA_ENFORCE} is ${level ?? "unset"}, not restricted` }];
+      }),
+};
+
 export const KUBERNETES_RULES: readonly Rule[] = [
   runAsNonRoot,
   noPrivilegeEscalation,
@@ -137,4 +154,5 @@ export const KUBERNETES_RULES: readonly Rule[] = [
   noHostNamespaces,
   noHostPathVolumes,
   noHostPorts,
+  namespacesEnforceRestricted,
 ];
