@@ -73,6 +73,9 @@ const cases: [string, Rule, (pod: ReturnType<typeof podSpecOf>) => void, string]
   ["K8S-POD-008 flags a hostPath volume", noHostPathVolumes, (pod) => {
     pod.volumes = [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }];
   }, "volume docker is a hostPath volume"],
+  ["K8S-POD-008 flags an nfs volume, which restricted refuses", noHostPathVolumes, (pod) => {
+    pod.volumes = [{ name: "tmp", emptyDir: {} }, { name: "share", nfs: { server: "10.0.0.5", path: "/" } }];
+  }, "volume share is of type nfs"],
   ["K8S-POD-009 flags a hostPort", noHostPorts, (pod) => {
     pod.containers[0].ports[0].hostPort = 8080;
   }, "binds hostPort 8080"],

@@ -34,3 +34,11 @@ describe("the rule set", () => {
     expect([...documented.keys()].filter((id) => !RULES.some((rule) => rule.id === id))).toEqual([]);
   });
 });
+
+describe("evaluate", () => {
+  it("names the rule and the deployment when a rule throws", async () => {
+    const { evaluate } = await import("../src/engine");
+    const broken = { id: "TST-X-001", title: "a broken rule", control: "none", check: () => { throw new Error("boom"); } };
+    expect(() => evaluate({ deploymentId: "tst1", env: "dev", stacks: [], kubernetes: [], tenantNamespaces: [] }, [broken])).toThrow("rule TST-X-001 failed on deployment tst1: boom");
+  });
+});

@@ -103,15 +103,23 @@ export const noHostNamespaces: Rule = {
   check: (input) => perPod(input, ({ spec }) => ["hostNetwork", "hostPID", "hostIPC"].filter((field) => spec[field] === true).map((field) => `${field} is true`)),
 };
 
+/** The volume types the restricted profile admits: none of them reaches into the node. */
+export const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"] as const;
+
 export const noHostPathVolumes: Rule = {
   id: "K8S-POD-008",
-  title: "No hostPath volumes",
-  control: "Pods cannot mount the node's filesystem (kubelet credentials, container runtime socket) (PSS baseline).",
+  title: "No hostPath volumes (only the volume types the restricted profile allows)",
+  control:
+    "Pods cannot mount the node's filesystem (kubelet credentials, the container runtime socket) or any other volume " +
+    "type outside PSS restricted's list (PSS baseline and restricted).",
   check: (input) =>
     perPod(input, ({ spec }) =>
-      (Array.isArray(spec.volumes) ? spec.volumes.filter(isObject) : [])
-        .filter((volume) => volume.hostPath !== undefined)
-        .map((volume) => `volume ${String(volume.name)} is a hostPath volume`),
+      (Array.isArray(spec.volumes) ? spec.volumes.filter(isObject) : []).flatMap((volume) => {
+        if (volume.hostPath !== undefined) return [`volume ${String(volume.name)} is a hostPath volume`];
+        const types = Object.keys(volume).filter((key) => key !== "name");
+        const other = types.filter((type) => !(RESTRICTED_VOLUME_TYPES as readonly string[]).includes(type));
+        return other.length > 0 ? [`volume ${String(volume.name)} is of type ${other.join(", ")}, which the restricted profile refuses`] : [];
+      }),
     ),
 };
 
