@@ -21,6 +21,8 @@ export interface TenantRoute {
   readonly servicePort: number;
   readonly containerPort: number;
   readonly replicas: string;
+  /** With off-hours scaling (KEDA): when the tenant runs, e.g. `0 7 * * 1-5 to 0 19 * * 1-5 UTC`. */
+  readonly offHours?: string;
   readonly zoneSpread: boolean;
 }
 
@@ -93,7 +95,11 @@ export function requestPathFacts(iac: StackGraph, helm: StackGraph): RequestPath
     .filter((r) => r !== ingress && text(get(r.values, "ingress", "host")))
     .map(({ node, values }) => {
       const merged = coalesceValues(chartDefaults, values);
+      const offHours = get(merged, "keda", "enabled") === true ? get(merged, "keda", "offHours") : undefined;
       return {
+        ...(isObject(offHours)
+          ? { offHours: `${String(offHours.scaleUp)} to ${String(offHours.scaleDown)} ${String(offHours.timezone)}` }
+          : {}),
         release: text(node.body.name) ?? node.path,
         namespace: text(node.body.namespace) ?? "default",
         host: text(get(merged, "ingress", "host")) ?? "",
@@ -170,7 +176,12 @@ export function requestPathDiagram(facts: RequestPathFacts, tenantsShown = 3): s
   for (const tenant of shown) {
     lines.push(`    subgraph ${id("ns", tenant.namespace)}["${escapeLabel(`namespace ${tenant.namespace}`)}"]`);
     lines.push(
-      `      ${nodeLine(id("svc", tenant.release), [`Service ${tenant.release}`, `:${tenant.servicePort} -> pod :${tenant.containerPort}`, `pods ${tenant.replicas}`])}`,
+      `      ${nodeLine(id("svc", tenant.release), [
+        `Service ${tenant.release}`,
+        `:${tenant.servicePort} -> pod :${tenant.containerPort}`,
+        `pods ${tenant.replicas}`,
+        ...(tenant.offHours ? [`0 pods outside ${tenant.offHours} (KEDA)`] : []),
+      ])}`,
     );
     lines.push("    end");
   }
