@@ -152,3 +152,27 @@ export function policyDocuments(stack: SynthesizedStack): PolicyDocument[] {
   }
   return documents;
 }
+
+/** Attributes that hold a whole policy document. */
+const POLICY_FIELDS = ["policy", "assume_role_policy"] as const;
+
+/** A policy built by an `aws_iam_policy_document` data source, which `policyDocuments` reads directly. */
+const isPolicyDocumentReference = (value: string): boolean => /^\$\{data\.aws_iam_policy_document\.[A-Za-z0-9_-]+\.(json|minified_json)\}$/.test(value);
+
+/**
+ * Policy attributes whose document cannot be read from the synthesized JSON: an expression other than a
+ * reference to an `aws_iam_policy_document` (e.g. `jsonencode(...)`, a file, another stack's output).
+ */
+export function opaquePolicies(stack: SynthesizedStack): { address: string; value: string }[] {
+  const found: { address: string; value: string }[] = [];
+  for (const block of blocks(stack, ["resource"])) {
+    const candidates: [string, unknown][] = POLICY_FIELDS.map((field) => [field, block.body[field]]);
+    const inline = Array.isArray(block.body.inline_policy) ? block.body.inline_policy : isObject(block.body.inline_policy) ? [block.body.inline_policy] : [];
+    inline.forEach((entry, i) => candidates.push([`inline_policy[${i}].policy`, isObject(entry) ? entry.policy : undefined]));
+    for (const [path, value] of candidates) {
+      if (typeof value !== "string" || parseDocument(value) || isPolicyDocumentReference(value)) continue;
+      found.push({ address: `${block.address} (${path})`, value });
+    }
+  }
+  return found;
+}

@@ -45,6 +45,19 @@ describe("AWS-IAM-001 no wildcard IAM actions", () => {
     ]);
   });
 
+  it("flags a policy it cannot read (an apply-time expression), but not a reference to an aws_iam_policy_document", () => {
+    const findings = run(
+      noWildcardActions,
+      stackInput({
+        aws_iam_policy: {
+          opaque: { policy: "${jsonencode(local.policy)}" },
+          documented: { policy: "${data.aws_iam_policy_document.d.json}" },
+        },
+      }),
+    );
+    expect(findings).toEqual([{ address: "test-stack/aws_iam_policy.opaque (policy)", message: expect.stringContaining("cannot be checked") }]);
+  });
+
   it("leaves a Deny of * alone: it only takes permissions away", () => {
     const policy = JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] });
     expect(run(noWildcardActions, stackInput({ aws_s3_bucket_policy: { p: { policy } } }))).toEqual([]);

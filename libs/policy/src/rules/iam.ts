@@ -1,4 +1,4 @@
-import { policyDocuments, resources } from "../terraform";
+import { opaquePolicies, policyDocuments, resources } from "../terraform";
 import type { Rule, Violation } from "../types";
 
 /** `*`, or every action of a service (`s3:*`). Narrower patterns (`s3:Get*`) are left to review. */
@@ -9,10 +9,15 @@ export const noWildcardActions: Rule = {
   title: "No wildcard actions in IAM policy documents",
   control:
     "Least privilege: an Allow of `*` or `service:*` (or a NotAction Allow, which grants everything else) in any inline, " +
-    "assume-role, resource or key policy hands out permissions nobody reviewed, including ones AWS adds later.",
+    "assume-role, resource or key policy hands out permissions nobody reviewed, including ones AWS adds later. A " +
+    "policy only known at apply time cannot be reviewed here, so it is a finding too.",
   check: ({ stacks }) =>
-    stacks.flatMap((stack) =>
-      policyDocuments(stack).flatMap(({ address, statements }) =>
+    stacks.flatMap((stack) => [
+      ...opaquePolicies(stack).map(({ address, value }) => ({
+        address,
+        message: `the policy is the expression ${value.length > 80 ? `${value.slice(0, 77)}...` : value}, which cannot be checked; write it as JSON or an aws_iam_policy_document`,
+      })),
+      ...policyDocuments(stack).flatMap(({ address, statements }) =>
         statements.flatMap((statement, i): Violation[] => {
           if (statement.effect !== "Allow") return [];
           const where = statement.sid ? `statement ${statement.sid}` : `statement ${i}`;
@@ -26,7 +31,7 @@ export const noWildcardActions: Rule = {
           return found;
         }),
       ),
-    ),
+    ]),
 };
 
 /** AWS-managed policies that are, or let their holder make themselves, account administrators. */
