@@ -64,7 +64,7 @@ export class HelmStack extends DeploymentStack {
   constructor(scope: Construct, deployment: Deployment) {
     super(scope, deployment, "helm");
     const kubernetesVersion = deployment.cluster.kubernetes_version;
-    this.access = new ClusterAccess(this, "cluster", { clusterName: clusterName(deployment) });
+    this.access = new ClusterAccess(this, "cluster", { clusterName: clusterName(deployment), region: deployment.region });
     this.networkPolicy = new NetworkPolicyEnforcement(this, "network-policy", { provider: this.access.kubernetes });
     this.prometheusAccess = new PrometheusCollectorAccess(this, "prometheus-collector", {
       provider: this.access.kubernetes,

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
-import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
@@ -27,10 +26,21 @@ const withTenants = (yamlTenants: string): Deployment =>
 describe("the helm stack", () => {
   it("finds the cluster by the shared name and configures both providers from it", () => {
     expect(synthesized).toHaveDataSourceWithProperties(DataAwsEksCluster, { name: "dev-eks-gpp0" });
-    expect(synthesized).toHaveDataSourceWithProperties(DataAwsEksClusterAuth, { name: "dev-eks-gpp0" });
-    const helmProvider = stack.provider.helm?.[0] as { kubernetes: Record<string, string> };
+    const helmProvider = stack.provider.helm?.[0] as { kubernetes: Record<string, unknown> };
     expect(helmProvider.kubernetes.host).toMatch(/^\$\{data\.aws_eks_cluster\.\S+\.endpoint\}$/);
-    expect(helmProvider.kubernetes.token).toMatch(/^\$\{data\.aws_eks_cluster_auth\.\S+\.token\}$/);
+    expect(stack.provider.kubernetes?.[0]?.host).toBe(helmProvider.kubernetes.host);
+  });
+
+  it("gets a fresh API token from the AWS CLI on every call, so long applies outlive the 15-minute token", () => {
+    const exec = {
+      api_version: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", "dev-eks-gpp0", "--region", "eu-west-1", "--output", "json"],
+    };
+    const helmProvider = stack.provider.helm?.[0] as { kubernetes: Record<string, unknown> };
+    expect(helmProvider.kubernetes.exec).toEqual(exec);
+    expect(stack.provider.kubernetes?.[0]?.exec).toEqual([exec]);
+    expect(helmProvider.kubernetes).not.toHaveProperty("token");
     expect(stack.provider.kubernetes?.[0]?.cluster_ca_certificate).toMatch(/base64decode/);
   });
 

@@ -59,7 +59,7 @@ export function renderDocument(stacks: SynthesizedStacks): RenderedDocument {
     "  source (`data ...`), a module or a provider, with its name where the configuration states one literally.",
     "- `A --> B`: B's configuration refers to A (a `${...}` expression, or the provider B runs with).",
     "  `A -.-> B`: B only declares `depends_on` A.",
-    "- Providers appear only when their configuration is built from the stack (helm's cluster endpoint and token);",
+    "- Providers appear only when their configuration is built from the stack (helm's cluster endpoint and CA);",
     "  every AWS resource uses the `aws` provider with the deployment's default tags, which is not drawn.",
     `- Repetition is summarized: of top-level constructs with the same resources (one per tenant), the first is`,
     `  drawn in full, the next ${compactRepeats} as one node each, the rest as one \`+N more\` node; ${mergeSameTypeFrom} or more resources of one type`,
