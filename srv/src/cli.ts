@@ -6,4 +6,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 // exitCode rather than exit(): pending output is flushed before the process ends.
-process.exitCode = await main(process.argv.slice(2));
+// `pnpm --filter srv smoke` runs this in srv/; INIT_CWD is where the operator typed the command, so
+// `--deployment deployments/gpp0.yaml` and `--junit smoke.xml` mean what they would there.
+process.exitCode = await main(process.argv.slice(2), { cwd: process.env.INIT_CWD || process.cwd() });

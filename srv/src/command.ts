@@ -1,6 +1,7 @@
 import { DeploymentError, DeploymentsError, loadDeploymentFile, type Deployment } from "@gpp/deployment";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { LookupFunction } from "node:net";
+import path from "node:path";
 import { contract } from "./contract";
 import { ContainerError, detectEngine, engineNames, withContainer, type EngineName } from "./engine";
 import {
@@ -31,6 +32,11 @@ export interface MainOptions {
   readonly engineTimeoutMs?: number;
   /** Ends the process after SIGINT/SIGTERM in --image mode. */
   readonly exit?: (code: number) => void;
+  /**
+   * The folder relative `--deployment` and `--junit` paths are resolved from (default: the process's).
+   * `pnpm --filter srv smoke` runs in srv/, so the entry point passes the folder pnpm was started in.
+   */
+  readonly cwd?: string;
 }
 
 const processIo: Io = {
@@ -42,10 +48,10 @@ const processIo: Io = {
 export function parseDuration(value: string, option: string, { allowZero }: { allowZero: boolean }): number {
   const match = /^(-?\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
   if (!match) throw new InvalidArgumentError(`${option} must be a duration such as 500, 500ms, 2s or 1m; got "${value}".`);
-  const ms = Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? "ms") as "ms" | "s" | "m"];
+  const ms = Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? "ms") as "ms" | "s" | "m"]);
   if (ms < 0) throw new InvalidArgumentError(`${option} must not be negative; got "${value}".`);
-  if (ms === 0 && !allowZero) throw new InvalidArgumentError(`${option} must be greater than zero; got "${value}".`);
-  return Math.round(ms);
+  if (ms === 0 && !allowZero) throw new InvalidArgumentError(`${option} must be greater than zero (at least 1ms); got "${value}".`);
+  return ms;
 }
 
 function parseCount(value: string): number {
@@ -169,6 +175,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   if (flags.deployment && !flags.url) return usage("--deployment needs --url <base> of the shared entry point its tenants are reached through.");
   if (!flags.url && !flags.image) return usage("give a target: --url <base> (optionally with --host or --deployment), or --image <ref>.");
   if (flags.engine && !flags.image) return usage("--engine only applies with --image.");
+  const cwd = options.cwd ?? process.cwd();
+  const junitFile = flags.junit ? path.resolve(cwd, flags.junit) : undefined;
 
   const started = Date.now();
   const progress = flags.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
@@ -214,16 +222,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     const baseUrl = flags.url as URL;
     let targets: Target[];
     if (flags.deployment) {
+      const deploymentFile = path.resolve(cwd, flags.deployment);
       let deployment: Deployment;
       try {
-        deployment = loadDeploymentFile(flags.deployment);
+        deployment = loadDeploymentFile(deploymentFile);
       } catch (error) {
         if (!(error instanceof DeploymentError || error instanceof DeploymentsError)) throw error;
         io.stderr(`Invalid deployment input:\n${error.message}\n`);
         return ExitCode.badUsage;
       }
       if (deployment.tenants.length === 0) {
-        io.stderr(`Invalid deployment input:\n${flags.deployment}: tenants: lists no tenants, so there is nothing to check.\n`);
+        io.stderr(`Invalid deployment input:\n${deploymentFile}: tenants: lists no tenants, so there is nothing to check.\n`);
         return ExitCode.badUsage;
       }
       targets = deployment.tenants.map((tenant) => ({ name: `${deployment.deployment_id}/${tenant.id}`, baseUrl, host: tenant.host }));
@@ -245,11 +254,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     targets: results,
   };
   io.stdout(flags.json ? formatJson(report) : formatText(report));
-  if (flags.junit) {
+  if (junitFile) {
     try {
-      writeFileAtomically(flags.junit, formatJunit(report));
+      writeFileAtomically(junitFile, formatJunit(report));
     } catch (error) {
-      io.stderr(`could not write the JUnit report to ${flags.junit}: ${(error as Error).message}\n`);
+      io.stderr(`could not write the JUnit report to ${junitFile}: ${(error as Error).message}\n`);
       return ExitCode.badUsage;
     }
   }

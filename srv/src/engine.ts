@@ -2,6 +2,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import { contract } from "./contract";
+import { ExitCode } from "./report";
 
 /** A container engine CLI; podman accepts every docker flag used here. */
 export type EngineName = "docker" | "podman";
@@ -173,7 +174,7 @@ export async function withContainer<T>(engine: Engine, options: ContainerOptions
   const onSignal = (signal: NodeJS.Signals): void => {
     process.stderr.write(`\n${signal}: removing container ${name}\n`);
     spawnSync(engine.name, removeArgs(name), { stdio: "ignore", timeout });
-    exit(signal === "SIGINT" ? 130 : 143);
+    exit(signal === "SIGINT" ? ExitCode.interrupted : ExitCode.terminated);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

@@ -4,7 +4,7 @@ import junit from "junit-report-builder";
 import { contract } from "./contract";
 import type { EndpointResult, TargetResult, Verdict } from "./smoke";
 
-/** The process exit codes, documented in README.md and `--help`. */
+/** The process exit codes, documented in README.md and `--help` (a test keeps the README's table equal to `exitCodeMeanings`). */
 export const ExitCode = {
   pass: 0,
   contractFailure: 1,
@@ -13,17 +13,22 @@ export const ExitCode = {
   noEngine: 4,
   containerFailed: 5,
   interrupted: 130,
+  terminated: 143,
 } as const;
 
-export const exitCodeHelp = [
-  `${ExitCode.pass}    every check passed`,
-  `${ExitCode.contractFailure}    contract failure: the service answered, but with a wrong status or body`,
-  `${ExitCode.badUsage}    bad usage: missing or conflicting options, malformed values, bad deployment file`,
-  `${ExitCode.unreachable}    unreachable: refused, reset, timeout, DNS or TLS failure (wins over ${ExitCode.contractFailure} when targets differ)`,
-  `${ExitCode.noEngine}    --image: no reachable docker or podman engine`,
-  `${ExitCode.containerFailed}    --image: the engine could not pull or start the container`,
-  `${ExitCode.interrupted}  interrupted (Ctrl-C or SIGTERM); a started container is still removed`,
-].join("\n");
+/** What each exit code means, in the words both `--help` and srv/README.md print. */
+export const exitCodeMeanings: readonly (readonly [code: number, meaning: string])[] = [
+  [ExitCode.pass, "every check passed"],
+  [ExitCode.contractFailure, "contract failure: the service answered, but with a wrong status or body"],
+  [ExitCode.badUsage, "bad usage: missing or conflicting options, malformed values, bad deployment file, unwritable --junit path"],
+  [ExitCode.unreachable, `unreachable: refused, reset, timeout, DNS or TLS failure, no route (wins over ${ExitCode.contractFailure} when targets differ)`],
+  [ExitCode.noEngine, "--image: no reachable docker or podman engine"],
+  [ExitCode.containerFailed, "--image: the engine could not pull or start the container"],
+  [ExitCode.interrupted, "interrupted by Ctrl-C (SIGINT); a started container is still removed"],
+  [ExitCode.terminated, "terminated by SIGTERM; a started container is still removed"],
+];
+
+export const exitCodeHelp = exitCodeMeanings.map(([code, meaning]) => `${String(code).padEnd(5)}${meaning}`).join("\n");
 
 export interface SmokeReport {
   readonly verdict: Verdict;

@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/command";
-import { ExitCode } from "../src/report";
+import { ExitCode, exitCodeMeanings } from "../src/report";
 import {
   bodyServer,
   contractServer,
@@ -15,18 +17,22 @@ import {
   virtualHostServer,
 } from "./servers";
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+
 /** Small waits so the whole suite stays within seconds. */
 const fastBackoff = { initialDelayMs: 50, factor: 2, maxDelayMs: 400 };
 
-async function smoke(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function smokeIn(cwd: string | undefined, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
     io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
     backoff: fastBackoff,
+    ...(cwd ? { cwd } : {}),
   });
   return { code, stdout, stderr };
 }
+const smoke = (...argv: string[]): ReturnType<typeof smokeIn> => smokeIn(undefined, ...argv);
 
 const quick = ["--timeout", "300ms", "--deadline", "300ms", "--requests", "3"];
 
@@ -171,6 +177,28 @@ describe("smoke against every tenant of a deployment", () => {
     expect(stderr).toContain(`${file}: tenants: lists no tenants`);
   });
 
+  it("resolves relative --deployment and --junit paths from the folder the command was started in", async () => {
+    // `pnpm --filter srv smoke` runs in srv/: the operator's `deployments/gpp0.yaml` is relative to where they typed it.
+    const url = await virtualHostServer(["acme.apps.example.test"]);
+    const started = path.dirname(descriptor("tenants:\n  - id: acme\n"));
+    const { code, stderr } = await smokeIn(started, "--url", url, "--deployment", "t001.yaml", "--junit", "reports/smoke.xml", ...quick);
+    expect(stderr).not.toContain("Invalid deployment input");
+    expect(code).toBe(ExitCode.pass);
+    expect(readFileSync(path.join(started, "reports/smoke.xml"), "utf8")).toContain("t001/acme");
+  });
+
+  it("the entry point resolves paths from INIT_CWD, the folder pnpm was started in", () => {
+    const started = path.dirname(descriptor(""));
+    const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(here, "..", "src", "cli.ts"), "--url", "http://127.0.0.1:9", "--deployment", "t001.yaml"], {
+      cwd: path.join(here, ".."),
+      env: { ...process.env, INIT_CWD: started },
+      encoding: "utf8",
+    });
+    expect(cli.status).toBe(ExitCode.badUsage);
+    // The file was found (and read): it is refused for its content, not as missing.
+    expect(cli.stderr).toContain(`${path.join(started, "t001.yaml")}: tenants: lists no tenants`);
+  });
+
   it("rejects a missing deployment file", async () => {
     const { code, stderr } = await smoke("--url", "http://127.0.0.1:9", "--deployment", "/nonexistent/gpp9.yaml");
     expect(code).toBe(ExitCode.badUsage);
@@ -185,6 +213,7 @@ describe("bad usage", () => {
     [["--url", "ftp://example.test"], '--url must use http:// or https://; got "ftp:"'],
     [["--url", "http://127.0.0.1:9", "--timeout", "-5"], '--timeout must not be negative; got "-5"'],
     [["--url", "http://127.0.0.1:9", "--timeout", "0"], "--timeout must be greater than zero"],
+    [["--url", "http://127.0.0.1:9", "--timeout", "0.2ms"], "--timeout must be greater than zero (at least 1ms)"],
     [["--url", "http://127.0.0.1:9", "--deadline", "soon"], "--deadline must be a duration such as 500, 500ms, 2s or 1m"],
     [["--url", "http://127.0.0.1:9", "--requests", "0"], "--requests must be a whole number from 1 to 10000"],
     [["--url", "http://127.0.0.1:9", "--image", "gradyent/tech-interview:latest"], "option '--url <base>' cannot be used with option '--image <ref>'"],
@@ -206,6 +235,16 @@ describe("bad usage", () => {
     expect(code).toBe(ExitCode.pass);
     expect(stdout).toContain("Exit codes:");
     for (const exitCode of Object.values(ExitCode)) expect(stdout).toMatch(new RegExp(`^ {2}${exitCode} +\\S`, "m"));
+  });
+
+  it("documents the same exit codes in --help and srv/README.md", async () => {
+    const { stdout } = await smoke("--help");
+    const readme = readFileSync(path.join(here, "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Exit codes"), readme.indexOf("### Diagnoses"));
+    const rows = [...section.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => [Number(m[1]), (m[2] ?? "").replaceAll("`", "")]);
+    expect(rows).toEqual(exitCodeMeanings.map(([code, meaning]) => [code, meaning]));
+    for (const [code, meaning] of exitCodeMeanings) expect(stdout).toContain(`  ${String(code).padEnd(5)}${meaning}\n`);
+    expect(new Set(exitCodeMeanings.map(([code]) => code))).toEqual(new Set(Object.values(ExitCode)));
   });
 
   it("writes no JUnit file when the usage is bad", async () => {

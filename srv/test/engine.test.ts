@@ -168,7 +168,10 @@ describe("container lifecycle with a fake engine on PATH", () => {
     expect(calls().map((c) => c[0])).toEqual(["info"]);
   });
 
-  it("removes the container on Ctrl-C and exits 130", async () => {
+  it.each([
+    ["SIGINT", ExitCode.interrupted],
+    ["SIGTERM", ExitCode.terminated],
+  ] as const)("removes the container on %s and exits %i", async (signal, exitCode) => {
     process.env.FAKE_SERVICE_BROKEN = "1"; // keeps the command waiting for readiness
     const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "..", "src", "cli.ts"), "--image", image, "--engine", "docker", "--deadline", "20s"], {
       cwd: path.join(here, ".."),
@@ -182,9 +185,9 @@ describe("container lifecycle with a fake engine on PATH", () => {
     for (let i = 0; i < 100 && !/attempt 1:/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
     expect(stderr).toContain("attempt 1:");
     const name = runCall()[runCall().indexOf("--name") + 1] as string;
-    child.kill("SIGINT");
-    expect(await exited).toBe(ExitCode.interrupted);
-    expect(stderr).toContain(`SIGINT: removing container ${name}`);
+    child.kill(signal);
+    expect(await exited).toBe(exitCode);
+    expect(stderr).toContain(`${signal}: removing container ${name}`);
     expect(calls().at(-1)).toEqual(["rm", "--force", name]);
     expect(existsSync(path.join(dir, `${name}.pid`))).toBe(false);
   }, 15_000);
