@@ -1,4 +1,5 @@
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 export interface DeploymentBudgetProps {
@@ -7,6 +8,8 @@ export interface DeploymentBudgetProps {
   readonly monthlyLimitUsd: number;
   readonly topicArn: string;
   readonly emails: readonly string[];
+  /** The topic policy that lets AWS Budgets publish to `topicArn`. */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -34,6 +37,8 @@ export class DeploymentBudget extends Construct {
         { notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: 80, thresholdType: "PERCENTAGE", ...subscribers },
         { notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold: 100, thresholdType: "PERCENTAGE", ...subscribers },
       ],
+      // The ARN alone would let the budget be created before budgets.amazonaws.com may publish to the topic.
+      dependsOn: props.dependsOn,
     });
   }
 }

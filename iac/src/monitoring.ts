@@ -12,11 +12,13 @@ export interface AlertsProps {
 /** The operators' topic: CloudWatch alarms and AWS Budgets publish here; listed emails are subscribed. */
 export class Alerts extends Construct {
   readonly topic: SnsTopic;
+  /** Budgets and alarms can only publish once this is in place. */
+  readonly policy: SnsTopicPolicy;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
     this.topic = new SnsTopic(this, "topic", { name: props.topicName, displayName: `Alerts ${props.topicName}` });
-    new SnsTopicPolicy(this, "policy", {
+    this.policy = new SnsTopicPolicy(this, "policy", {
       arn: this.topic.arn,
       policy: JSON.stringify({
         Version: "2012-10-17",

@@ -1,7 +1,18 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformHclModule } from "cdktf";
 import { Construct } from "constructs";
+import { assumeRolePolicy } from "./iam";
 import { VPC_MODULE, VPC_MODULE_SOURCE } from "./vpc-module";
+
+/** What VPC Flow Logs needs to deliver records to a CloudWatch Logs group (AWS VPC User Guide, "IAM role for publishing flow logs"). */
+export const FLOW_LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+  "logs:DescribeLogGroups",
+  "logs:DescribeLogStreams",
+] as const;
 
 export interface NetworkProps {
   readonly name: string;
@@ -11,6 +22,8 @@ export interface NetworkProps {
   readonly publicSubnets: readonly string[];
   readonly natGateways: "single" | "one_per_az";
   readonly flowLogRetentionDays: number;
+  /** The role VPC Flow Logs assumes to write to the log group. */
+  readonly flowLogRoleName: string;
 }
 
 /**
@@ -20,6 +33,7 @@ export interface NetworkProps {
 export class Network extends Construct {
   readonly module: TerraformHclModule;
   readonly flowLogGroup: CloudwatchLogGroup;
+  readonly flowLogRole: IamRole;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -28,6 +42,29 @@ export class Network extends Construct {
     this.flowLogGroup = new CloudwatchLogGroup(this, "flow-logs", {
       name: `/aws/vpc-flow-logs/${props.name}`,
       retentionInDays: props.flowLogRetentionDays,
+    });
+    // The module's own role (create_flow_log_cloudwatch_iam_role) scopes its policy to the log groups the
+    // module creates; given an outside group, 6.5.1 writes a statement with no resources and IAM rejects
+    // it (terraform-aws-vpc issue #1117). So the role is made here, limited to this one group.
+    this.flowLogRole = new IamRole(this, "flow-logs-role", {
+      name: props.flowLogRoleName,
+      description: `VPC Flow Logs delivery to ${this.flowLogGroup.name}`,
+      assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com", ["sts:AssumeRole"]),
+    });
+    new IamRolePolicy(this, "flow-logs-delivery", {
+      name: "deliver-to-log-group",
+      role: this.flowLogRole.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DeliverFlowLogs",
+            Effect: "Allow",
+            Action: [...FLOW_LOG_DELIVERY_ACTIONS],
+            Resource: [this.flowLogGroup.arn, `${this.flowLogGroup.arn}:*`],
+          },
+        ],
+      }),
     });
     this.module = new TerraformHclModule(this, "vpc", {
       source: VPC_MODULE_SOURCE,
@@ -50,7 +87,8 @@ export class Network extends Construct {
         enable_flow_log: true,
         flow_log_destination_type: "cloud-watch-logs",
         flow_log_destination_arn: this.flowLogGroup.arn,
-        create_flow_log_cloudwatch_iam_role: true,
+        create_flow_log_cloudwatch_iam_role: false,
+        flow_log_cloudwatch_iam_role_arn: this.flowLogRole.arn,
         flow_log_traffic_type: "ALL",
         flow_log_max_aggregation_interval: 60,
       },

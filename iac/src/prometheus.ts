@@ -1,7 +1,5 @@
-import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { PrometheusScraper } from "@cdktf/provider-aws/lib/prometheus-scraper";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { stringify } from "yaml";
 
@@ -36,17 +34,17 @@ export function podAnnotationScrapeConfig(intervalSeconds: number): string {
 
 export interface PrometheusMetricsProps {
   readonly alias: string;
-  readonly clusterName: string;
   readonly clusterArn: string;
   readonly clusterSecurityGroupId: string;
   readonly subnetIds: string[];
-  /** The Kubernetes user the collector acts as; the helm stack binds it to read-only RBAC. */
-  readonly collectorUser: string;
 }
 
 /**
  * Amazon Managed Service for Prometheus with an AWS-managed, agentless collector inside the cluster's VPC:
- * nothing to run or patch in the cluster beyond the collector's RBAC.
+ * nothing to run or patch in the cluster. The cluster's authentication mode is `API`, so creating the
+ * scraper also creates its EKS access entry and read-only access policy (AMP User Guide, "Configure Amazon
+ * EKS for scraper access with access entries"); an access entry of our own for the same role would fail
+ * with "already in use".
  */
 export class PrometheusMetrics extends Construct {
   readonly workspace: PrometheusWorkspace;
@@ -60,13 +58,6 @@ export class PrometheusMetrics extends Construct {
       scrapeConfiguration: podAnnotationScrapeConfig(30),
       source: [{ eks: [{ clusterArn: props.clusterArn, subnetIds: props.subnetIds, securityGroupIds: [props.clusterSecurityGroupId] }] }],
       destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
-    });
-    new EksAccessEntry(this, "collector-access", {
-      clusterName: props.clusterName,
-      // The collector's service-linked role carries an IAM path, which access entries do not take.
-      principalArn: Fn.replace(this.scraper.roleArn, "/aws-service-role/scraper.aps.amazonaws.com", ""),
-      userName: props.collectorUser,
-      type: "STANDARD",
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Component, PROMETHEUS_COLLECTOR_USER, isProd, resourceName, type Deployment } from "@gpp/deployment";
+import { Component, isProd, resourceName, type Deployment } from "@gpp/deployment";
 import { DeploymentStack } from "@gpp/stack";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
@@ -36,6 +36,7 @@ export class IacStack extends DeploymentStack {
       publicSubnets: deployment.network.public_subnets,
       natGateways: deployment.network.nat_gateways,
       flowLogRetentionDays: deployment.network.flow_logs_retention_days,
+      flowLogRoleName: name(Component.flowLogs),
     });
 
     this.iam = new ClusterIam(this, "iam", {
@@ -66,11 +67,9 @@ export class IacStack extends DeploymentStack {
 
     this.prometheus = new PrometheusMetrics(this, "prometheus", {
       alias: name(Component.prometheus),
-      clusterName: eks.name,
       clusterArn: eks.arn,
       clusterSecurityGroupId: eks.vpcConfig.clusterSecurityGroupId,
       subnetIds: this.network.privateSubnetIds,
-      collectorUser: PROMETHEUS_COLLECTOR_USER,
     });
 
     this.alerts = new Alerts(this, "alerts", {
@@ -88,6 +87,7 @@ export class IacStack extends DeploymentStack {
       monthlyLimitUsd: deployment.budget.monthly_limit_usd,
       topicArn: this.alerts.topic.arn,
       emails: deployment.monitoring.alarm_emails,
+      dependsOn: [this.alerts.policy],
     });
 
     if (deployment.ingress.hosted_zone) {

@@ -5,7 +5,6 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { PROMETHEUS_COLLECTOR_USER } from "@gpp/deployment";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLUSTER_ALARMS } from "../src/monitoring";
@@ -50,10 +49,9 @@ describe("Prometheus metrics", () => {
     expect(keep).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
   });
 
-  it("maps the collector's role, without its IAM path, to the user the helm stack grants read access", () => {
-    const entry = Object.values(dev.tf.resource.aws_eks_access_entry as Record<string, Record<string, string>>)[0]!;
-    expect(entry.user_name).toBe(PROMETHEUS_COLLECTOR_USER);
-    expect(entry.principal_arn).toMatch(/^\$\{replace\(aws_prometheus_scraper\.prometheus_collector_\w+\.role_arn, "\/aws-service-role\/scraper\.aps\.amazonaws\.com", ""\)\}$/);
+  it("leaves the collector's access entry to AMP, which creates it for clusters in API authentication mode", () => {
+    expect(dev.tf.resource.aws_eks_access_entry).toBeUndefined();
+    expect(only(dev.tf, "aws_eks_cluster").access_config.authentication_mode).toBe("API");
   });
 });
 
@@ -100,6 +98,11 @@ describe("cost", () => {
       expect.objectContaining({ notification_type: "ACTUAL", threshold: 100, threshold_type: "PERCENTAGE" }),
     ]);
     expect(dev.json).toHaveResourceWithProperties(BudgetsBudget, { limit_amount: "500.00" });
+  });
+
+  it("creates the budget only after the topic policy lets AWS Budgets publish to the topic", () => {
+    const policyKey = Object.keys(dev.tf.resource.aws_sns_topic_policy)[0];
+    expect(only(dev.tf, "aws_budgets_budget").depends_on).toEqual([`aws_sns_topic_policy.${policyKey}`]);
   });
 });
 

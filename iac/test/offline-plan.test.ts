@@ -18,7 +18,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   };
   let dev: OfflinePlanResult;
 
-  it("plans the default deployment: network, 3 roles, KMS key, log groups, cluster, add-ons, alerting and budget", async () => {
+  it("plans the default deployment: network, 4 roles, KMS key, log groups, cluster, add-ons, alerting and budget", async () => {
     dev = await planOf();
     expect(dev.validate.valid).toBe(true);
     const counts = creates(dev);
@@ -26,8 +26,10 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       aws_vpc: { create: 1 },
       aws_subnet: { create: 6 },
       aws_nat_gateway: { create: 1 },
-      aws_iam_role: { create: 3 },
+      // cluster, node, observability agent and flow-log delivery
+      aws_iam_role: { create: 4 },
       aws_iam_role_policy_attachments_exclusive: { create: 3 },
+      aws_iam_role_policy: { create: 1 },
       aws_kms_key: { create: 1 },
       aws_kms_alias: { create: 1 },
       aws_cloudwatch_log_group: { create: 2 },
@@ -40,7 +42,6 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       aws_budgets_budget: { create: 1 },
       aws_prometheus_workspace: { create: 1 },
       aws_prometheus_scraper: { create: 1 },
-      aws_eks_access_entry: { create: 1 },
     });
     expect(counts).not.toHaveProperty("aws_sns_topic_subscription");
     expect(dev.plan.resource_changes.every((c) => c.change.actions.join() === "create")).toBe(true);
@@ -101,8 +102,8 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     const prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
-    // Two admins and the Prometheus collector.
-    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 3 });
+    // The two admins; AMP makes the collector's entry itself.
+    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
     expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
   });

@@ -80,6 +80,25 @@ describe("network", () => {
     expect(dev.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/vpc-flow-logs/dev-vpc-gpp0", retention_in_days: 30 });
     expect(prod.json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/vpc-flow-logs/prod-vpc-prd1", retention_in_days: 365 });
   });
+
+  it("delivers flow logs with its own role, allowed to write to that log group only", () => {
+    // The module's role (6.5.1) gets a policy with no resources when the log group is not the module's own.
+    expect(vpc.create_flow_log_cloudwatch_iam_role).toBe(false);
+    expect(vpc.create_flow_log_cloudwatch_log_group).not.toBe(true);
+    const role = roleNamed(dev.tf, "dev-vpc-flow-logs-gpp0");
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+    ]);
+    const roleKey = Object.entries(dev.tf.resource.aws_iam_role).find(([, r]) => (r as { name: string }).name === "dev-vpc-flow-logs-gpp0")![0];
+    expect(vpc.flow_log_cloudwatch_iam_role_arn).toBe(`\${aws_iam_role.${roleKey}.arn}`);
+    const inline = only(dev.tf, "aws_iam_role_policy");
+    expect(inline.role).toBe(`\${aws_iam_role.${roleKey}.id}`);
+    const statements = JSON.parse(inline.policy).Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]);
+    const group = vpc.flow_log_destination_arn as string;
+    expect(statements[0].Resource).toEqual([group, `${group}:*`]);
+  });
 });
 
 describe("IAM", () => {
@@ -173,8 +192,9 @@ describe("EKS cluster in Auto Mode", () => {
   });
 
   it("grants each admin principal of the descriptor cluster admin through an access entry", () => {
-    // The only access entry of a deployment without admins is the Prometheus collector's.
-    expect(Object.values(dev.tf.resource.aws_eks_access_entry).map((e) => (e as { user_name?: string }).user_name)).toEqual(["aps-collector-user"]);
+    // A deployment without admins has none: the creator's entry comes from the access config, the
+    // Prometheus collector's from AMP itself.
+    expect(dev.tf.resource.aws_eks_access_entry).toBeUndefined();
     for (const principal of prodDoc.cluster.admin_principal_arns) {
       expect(prod.json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: principal, type: "STANDARD" });
     }
