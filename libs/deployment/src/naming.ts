@@ -37,7 +37,8 @@ export const stackName = (d: NamedDeployment, pkg: "iac" | "helm"): string =>
   resourceName(d, pkg === "iac" ? Component.iacStack : Component.helmStack);
 
 /**
- * The Kubernetes user the Amazon Managed Prometheus collector acts as: `iac` maps the collector's role to
- * it with an access entry, `helm` grants it read access with RBAC.
+ * The Kubernetes user name AWS's manual (aws-auth ConfigMap) set-up gives the Amazon Managed Prometheus
+ * collector, which `helm` grants read access with RBAC. `iac` makes no access entry for it: the cluster is
+ * in `API` authentication mode, so AMP creates the collector's access entry itself.
  */
 export const PROMETHEUS_COLLECTOR_USER = "aps-collector-user";

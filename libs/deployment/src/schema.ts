@@ -12,7 +12,12 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
+// Access entries take IAM roles and users only: an STS assumed-role session is temporary and EKS refuses it.
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+/** Characters AWS accepts in tag keys and values (Tagging AWS resources, "Tag naming limits and requirements"). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** AWS Budgets takes at most 10 email subscribers per notification (CreateBudget API). */
+export const MAX_ALARM_EMAILS = 10;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -24,6 +29,19 @@ const cidrField = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: "custom", message: (error as Error).message });
   }
 });
+
+/** Reports the second occurrence of a value, at its own index, so the error names the exact entry. */
+function noDuplicates(what: string, why: string) {
+  return (values: readonly string[], ctx: z.RefinementCtx) => {
+    const first = new Map<string, number>();
+    values.forEach((value, i) => {
+      const key = value.toLowerCase();
+      const earlier = first.get(key);
+      if (earlier === undefined) first.set(key, i);
+      else ctx.addIssue({ code: "custom", path: [i], message: `duplicate ${what} ${value} (also [${earlier}]): ${why}` });
+    });
+  };
+}
 
 const logRetention = z
   .number()
@@ -98,7 +116,10 @@ export const deploymentFileSchema = z.strictObject({
         .regex(/^1\.\d{2}$/, 'must be a Kubernetes minor version such as "1.35"')
         .default("1.35"),
       public_access_cidrs: z.array(cidrField).optional(),
-      admin_principal_arns: z.array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN")).default([]),
+      admin_principal_arns: z
+        .array(z.string().regex(IAM_PRINCIPAL_ARN, "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or :user/<name>); STS session ARNs cannot have access entries"))
+        .superRefine(noDuplicates("admin principal", "an access entry per principal"))
+        .default([]),
       log_retention_days: logRetention.optional(),
       deletion_protection: z.boolean().optional(),
     })
@@ -109,8 +130,9 @@ export const deploymentFileSchema = z.strictObject({
         .string()
         .min(1)
         .max(128)
-        .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved by AWS"),
-      z.string().max(256),
+        .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys starting with aws: are reserved by AWS")
+        .refine((key) => TAG_TEXT.test(key), "tag keys may only hold letters, digits, spaces and _ . : / = + - @"),
+      z.string().max(256).regex(TAG_TEXT, "tag values may only hold letters, digits, spaces and _ . : / = + - @"),
     )
     .default({}),
   ingress: z
@@ -121,7 +143,11 @@ export const deploymentFileSchema = z.strictObject({
     .default({}),
   monitoring: z
     .strictObject({
-      alarm_emails: z.array(z.email({ message: "must be an email address" })).default([]),
+      alarm_emails: z
+        .array(z.email({ message: "must be an email address" }))
+        .max(MAX_ALARM_EMAILS, `must list at most ${MAX_ALARM_EMAILS} addresses (AWS Budgets notifies at most ${MAX_ALARM_EMAILS} per notification)`)
+        .superRefine(noDuplicates("address", "one subscription per address"))
+        .default([]),
     })
     .default({ alarm_emails: [] }),
   budget: z
