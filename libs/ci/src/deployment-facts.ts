@@ -29,6 +29,11 @@ export interface DeploymentFacts {
   readonly helm_stack: string;
   readonly descriptor: string;
   readonly tenants: string;
+  /**
+   * How the smoke test reaches the entry point: `https` when the deployment has a hosted zone (the NLB
+   * terminates TLS with the wildcard certificate and Traefik redirects port 80), `http` otherwise.
+   */
+  readonly entry_scheme: "http" | "https";
 }
 
 /**
@@ -56,6 +61,7 @@ export function deploymentFacts(deployment: Deployment, descriptor: string): Dep
     helm_stack: stackName(deployment, "helm"),
     descriptor,
     tenants: deployment.tenants.map((t) => t.id).join(","),
+    entry_scheme: deployment.ingress.hosted_zone ? "https" : "http",
   };
 }
 

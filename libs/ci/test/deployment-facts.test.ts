@@ -19,7 +19,12 @@ describe("deployment facts for the deploy workflow", () => {
       helm_stack: "prod-helm-ab12",
       descriptor: "libs/ci/test/fixtures/deployments/ab12.yaml",
       tenants: "acme,globex",
+      entry_scheme: "http",
     });
+  });
+
+  it("reaches the entry point over https when the deployment has a hosted zone (port 80 only redirects)", () => {
+    expect(factsFor("cd34", fixtures, repositoryRoot).entry_scheme).toBe("https");
   });
 
   it("formats one key=value line per fact, as $GITHUB_OUTPUT reads them", () => {

@@ -3,18 +3,23 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
+import { factsFor } from "../src/deployment-facts";
 import { repositoryRoot, workflowFiles, workflowProblems, workflowsDir } from "../src/workflows";
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures/workflows");
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fixtures = path.join(here, "fixtures/workflows");
 const files = workflowFiles();
 const read = (name: string): string => readFileSync(path.join(workflowsDir, name), "utf8");
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Job {
+  outputs?: Record<string, string>;
   environment?: unknown;
   permissions?: Record<string, string>;
   steps?: Step[];
@@ -99,6 +104,16 @@ describe("ci.yml", () => {
     },
   );
 
+  it("makes the provider mirror visible to `pnpm test` (iac's offline plan tests skip without it), not just to the plan step", () => {
+    const mirror = steps.findIndex((s) => s.run?.includes("terraform -chdir=\"$work\" providers mirror"));
+    const test = steps.findIndex((s) => s.run === "pnpm test");
+    expect(mirror).toBeGreaterThanOrEqual(0);
+    expect(mirror).toBeLessThan(test);
+    expect(steps[mirror]?.run).toMatch(/echo "GPP_TF_PLUGIN_MIRROR=\$GPP_TF_PLUGIN_MIRROR" >> "\$GITHUB_ENV"/);
+    // The unpacked layout the plan's filesystem_mirror reads: <host>/<namespace>/<type>/<version>/<os_arch>/.
+    expect(steps[mirror]?.run).toContain('dest="$GPP_TF_PLUGIN_MIRROR/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64"');
+  });
+
   it("caches the pnpm store keyed on the lockfile", () => {
     const cache = steps.find((s) => s.uses?.startsWith("actions/cache@"));
     expect(String(cache?.with?.key)).toContain("hashFiles('pnpm-lock.yaml')");
@@ -137,6 +152,24 @@ describe("deploy.yml", () => {
 
   it("deploys in the GitHub environment named after the deployment's env", () => {
     expect(deploy.jobs.deploy?.environment).toBe("${{ needs.resolve.outputs.env }}");
+  });
+
+  it("reads only resolve outputs that resolve sets from a fact deployment-facts prints", () => {
+    const outputs = deploy.jobs.resolve?.outputs ?? {};
+    const facts = Object.keys(factsFor("ab12", path.join(here, "fixtures/deployments"), repositoryRoot));
+    for (const [name, value] of Object.entries(outputs)) {
+      expect([name, value]).toEqual([name, `\${{ steps.facts.outputs.${name} }}`]);
+      expect(facts).toContain(name);
+    }
+    const used = [...read("deploy.yml").matchAll(/needs\.resolve\.outputs\.(\w+)/g)].map((m) => m[1]);
+    for (const name of new Set(used)) expect(Object.keys(outputs)).toContain(name);
+  });
+
+  it("smoke-tests with the deployment's scheme and a readiness deadline long enough for a new NLB", () => {
+    const smoke = (deploy.jobs.deploy?.steps ?? []).find((s) => s.run?.includes("pnpm --filter srv smoke"));
+    expect(smoke?.env?.ENTRY_POINT).toBe("${{ needs.resolve.outputs.entry_scheme }}://${{ steps.entry.outputs.hostname }}");
+    const deadline = /--deadline (\d+)m\b/.exec(smoke?.run ?? "");
+    expect(Number(deadline?.[1])).toBeGreaterThanOrEqual(5);
   });
 
   it("deploys iac, then helm, from their package folders, then smoke-tests the deployment's tenants", () => {
