@@ -97,7 +97,7 @@ describe("cost", () => {
       expect.objectContaining({ notification_type: "FORECASTED", threshold: 80, threshold_type: "PERCENTAGE", subscriber_email_addresses: ["oncall@example.org", "platform@example.org"] }),
       expect.objectContaining({ notification_type: "ACTUAL", threshold: 100, threshold_type: "PERCENTAGE" }),
     ]);
-    expect(dev.json).toHaveResourceWithProperties(BudgetsBudget, { limit_amount: "500.00" });
+    expect(dev.json).toHaveResourceWithProperties(BudgetsBudget, { limit_amount: "700.00" });
   });
 
   it("creates the budget only after the topic policy lets AWS Budgets publish to the topic", () => {

@@ -90,7 +90,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       name: "dev-budget-gpp0",
       budget_type: "COST",
       time_unit: "MONTHLY",
-      limit_amount: "500.00",
+      limit_amount: "700.00",
       limit_unit: "USD",
       cost_filter: [{ name: "TagKeyValue", values: ["user:deployment$gpp0"] }],
     });

@@ -1,5 +1,5 @@
 import { isProd, type Deployment } from "@gpp/deployment";
-import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, type RegionPrices } from "./prices";
+import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, PRICE_SOURCE, type RegionPrices } from "./prices";
 
 type Json = Record<string, unknown>;
 
@@ -97,7 +97,7 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
     ],
     notEstimated: [
       "CloudWatch Container Insights (priced per observation)",
-      "Amazon Managed Service for Prometheus (collector, samples ingested and queried)",
+      "Amazon Managed Service for Prometheus: the collector is billed for every hour it runs (a fixed part of the baseline, no price recorded here) plus samples collected, ingested, stored and queried",
       "log storage beyond the first month, data transfer out to the internet, EBS volumes",
       "AWS Budgets (the first two budgets of an account are free)",
     ],
@@ -111,7 +111,7 @@ export function formatEstimate(e: Estimate): string {
   );
   return [
     `Deployment ${e.deploymentId} in ${e.region}: estimated monthly baseline ${usd(e.totalUsd)}`,
-    `  prices: AWS on-demand list prices for ${e.priceRegion} as recorded ${e.priceListDate} in libs/cost/src/prices.ts (not fetched live: verify with the AWS Pricing Calculator)`,
+    `  prices: AWS on-demand list prices for ${e.priceRegion} in libs/cost/src/prices.ts, ${PRICE_SOURCE}: verify with the AWS Pricing Calculator`,
     ...rows,
     `  ${"total".padEnd(38)} ${" ".repeat(34)}${usd(e.totalUsd).padStart(9)}`,
     "  assumptions:",

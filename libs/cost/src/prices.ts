@@ -1,9 +1,15 @@
 /**
- * AWS public on-demand list prices in USD, per region. Recorded by hand from the AWS pricing pages (EKS,
- * VPC NAT gateway, Elastic Load Balancing, VPC public IPv4, KMS, CloudWatch, EC2) and not fetched at run
- * time: this tool runs offline. Prices change; check the AWS Pricing Calculator before committing money.
+ * AWS public on-demand list prices in USD, per region, for EKS, VPC NAT gateway, Elastic Load Balancing, VPC
+ * public IPv4, KMS, CloudWatch and EC2. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
+ * those services' pricing pages, without access to them from the machine that wrote this file: they were
+ * not checked against the live pages or the AWS Price List API on that date. Nothing is fetched at run time
+ * (this tool runs offline). Check the AWS Pricing Calculator before committing money.
  */
 export const PRICE_LIST_DATE = "2026-11-26";
+
+/** How the prices were obtained, printed with every estimate so nobody mistakes them for a live quote. */
+export const PRICE_SOURCE =
+  "entered by hand on " + PRICE_LIST_DATE + " from AWS's published pricing pages, not checked against the live price list";
 
 export interface RegionPrices {
   readonly eksClusterHour: number;

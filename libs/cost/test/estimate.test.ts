@@ -1,4 +1,4 @@
-import { parseDeployment } from "@gpp/deployment";
+import { DEFAULT_BUDGET_USD, parseDeployment } from "@gpp/deployment";
 import { describe, expect, it } from "vitest";
 import { estimateBaseline, formatEstimate, loadBalancerCount, natGatewayCount } from "../src/estimate";
 import { PRICES } from "../src/prices";
@@ -44,9 +44,20 @@ describe("the monthly baseline estimate", () => {
   it("states the region, the date of the list prices and every assumption", () => {
     const text = formatEstimate(devEstimate);
     expect(text).toMatch(/Deployment gpp0 in eu-west-1: estimated monthly baseline \$\d+\.\d\d/);
-    expect(text).toMatch(/list prices for eu-west-1 as recorded \d{4}-\d{2}-\d{2}/);
+    expect(text).toMatch(/list prices for eu-west-1 in libs\/cost\/src\/prices\.ts, entered by hand on \d{4}-\d{2}-\d{2} from AWS's published pricing pages, not checked against the live price list/);
     for (const assumption of devEstimate.assumptions) expect(text).toContain(assumption);
     expect(text).toContain("not estimated");
+  });
+
+  it("does not call the Prometheus collector's hourly charge usage-based only", () => {
+    const amp = devEstimate.notEstimated.find((n) => n.includes("Prometheus"));
+    expect(amp).toMatch(/billed for every hour it runs/);
+  });
+
+  it("keeps the default budgets' 80 % forecast line a fifth above the baseline, room for the usage it does not price", () => {
+    expect(devEstimate.totalUsd * 1.2).toBeLessThan(DEFAULT_BUDGET_USD.nonProd * 0.8);
+    const prodStacks = synthesizeDeployment(prod);
+    expect(estimateBaseline(prod, prodStacks.iac, prodStacks.helm).totalUsd * 1.2).toBeLessThan(DEFAULT_BUDGET_USD.prod * 0.8);
   });
 
   it("falls back to us-east-1 prices for a region it has no list for, and says so", () => {

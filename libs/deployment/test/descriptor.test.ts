@@ -45,8 +45,8 @@ describe("day-2 defaults", () => {
   it("can turn off-hours scaling off", () => {
     expect(parse({ ...minimal, scaling: { off_hours: false } }).scaling).toEqual({});
   });
-  it("budgets 500 USD a month outside prod and sends alarms nowhere until emails are listed", () => {
-    expect(d.budget.monthly_limit_usd).toBe(500);
+  it("budgets 700 USD a month outside prod and sends alarms nowhere until emails are listed", () => {
+    expect(d.budget.monthly_limit_usd).toBe(700);
     expect(d.monitoring.alarm_emails).toEqual([]);
   });
   it("serves over HTTP only until a hosted zone is named", () => {
