@@ -4,7 +4,7 @@
  * with `pnpm --filter helm bench`, and compare the ms/tenant column across sizes (near-constant =
  * near-linear).
  */
-import { spawnSync } from "node:child_process";
+import { measureInChild } from "@gpp/bench/child";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -33,11 +33,9 @@ async function child(tenants: number): Promise<void> {
 
 function parent(): void {
   const self = fileURLToPath(import.meta.url);
-  const rows = SIZES.map((tenants) => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", self, "--child", String(tenants)], { encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`${tenants} tenants failed:\n${result.stderr}`);
-    return JSON.parse(result.stdout) as { tenants: number; ms: number; maxRssMb: number };
-  });
+  const rows = SIZES.map(
+    (tenants) => measureInChild<{ tenants: number; ms: number; maxRssMb: number }>([self, "--child", String(tenants)], { what: `${tenants} tenants` }).result,
+  );
   console.log("tenants | synth ms | ms/tenant | peak RSS MB");
   console.log("------- | -------- | --------- | -----------");
   for (const r of rows) {

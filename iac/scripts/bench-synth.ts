@@ -3,7 +3,7 @@
  * process, and prints the median time and peak memory against the targets (2 s, 250 MB on 2 cores).
  * A benchmark, not a test: machines differ, so it reports rather than fails.
  */
-import { spawnSync } from "node:child_process";
+import { measureInChild, median } from "@gpp/bench/child";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
@@ -21,23 +21,17 @@ interface Sample {
 
 function once(): Sample {
   const outdir = mkdtempSync(path.join(tmpdir(), "iac-bench-"));
-  const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", "tsx", "scripts/measure-synth.ts"], {
-    cwd: iacDir,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, GPP_DEPLOYMENT: process.env.GPP_DEPLOYMENT ?? "gpp0" },
-    encoding: "utf8",
-  });
-  const processMs = performance.now() - started;
-  rmSync(outdir, { recursive: true, force: true });
-  if (child.status !== 0) throw new Error(`synth failed:\n${child.stderr}`);
-  return { ...(JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}") as Omit<Sample, "processMs">), processMs };
+  try {
+    const { result, processMs } = measureInChild<Omit<Sample, "processMs">>(["scripts/measure-synth.ts"], {
+      what: "iac synth",
+      cwd: iacDir,
+      env: { CDKTF_OUTDIR: outdir, GPP_DEPLOYMENT: process.env.GPP_DEPLOYMENT ?? "gpp0" },
+    });
+    return { ...result, processMs };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 once(); // warm the file-system cache
 const samples = Array.from({ length: RUNS }, once);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stackName } from "@gpp/deployment";
+import { measureInChild } from "./child";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const synthChild = fileURLToPath(new URL("./synth-child.ts", import.meta.url));
@@ -19,33 +20,11 @@ export interface SynthSample {
   readonly processMs: number;
 }
 
-function runChild(args: readonly string[], what: string): { stdout: string; ms: number } {
-  const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", "tsx", ...args], {
-    cwd: repositoryRoot,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const ms = performance.now() - started;
-  if (child.status !== 0) throw new Error(`${what} failed (exit ${child.status ?? child.signal}):\n${child.stderr}`);
-  return { stdout: child.stdout, ms };
-}
-
-const lastJsonLine = <T>(stdout: string, what: string): T => {
-  const line = stdout.trim().split("\n").pop() ?? "";
-  try {
-    return JSON.parse(line) as T;
-  } catch {
-    throw new Error(`${what} printed no JSON result; its output was:\n${stdout}`);
-  }
-};
-
 export function synthOnce(pkg: "iac" | "helm"): SynthSample {
   const outdir = mkdtempSync(path.join(tmpdir(), `bench-${pkg}-`));
   try {
-    const { stdout, ms } = runChild([synthChild, pkg, outdir], `${pkg} synth`);
-    return { ...lastJsonLine<Omit<SynthSample, "processMs">>(stdout, `${pkg} synth`), processMs: ms };
+    const { result, processMs } = measureInChild<Omit<SynthSample, "processMs">>([synthChild, pkg, outdir], { what: `${pkg} synth`, cwd: repositoryRoot });
+    return { ...result, processMs };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -58,8 +37,7 @@ export interface TenantSample {
 }
 
 export function tenantsOnce(tenants: number): TenantSample {
-  const { stdout } = runChild([tenantBenchScript, "--child", String(tenants)], `helm synth of ${tenants} tenants`);
-  return lastJsonLine<TenantSample>(stdout, `helm synth of ${tenants} tenants`);
+  return measureInChild<TenantSample>([tenantBenchScript, "--child", String(tenants)], { what: `helm synth of ${tenants} tenants`, cwd: repositoryRoot }).result;
 }
 
 export type PlanMeasurement =
