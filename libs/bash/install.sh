@@ -393,6 +393,11 @@ install_all() {
     return 0
   fi
 
+  # pnpm comes from npm; a Node kept as it is (e.g. Debian's nodejs package) may have come without it.
+  if [[ " ${pending[*]} " == *" pnpm "* && " ${pending[*]} " != *" node "* ]] && ! command -v npm >/dev/null 2>&1; then
+    die "pnpm is installed with npm, but node $(installed_version node) has no npm on PATH: install npm (Debian/Ubuntu: apt-get install npm; Fedora: dnf install npm) and run again"
+  fi
+
   install_prerequisites
   for tool in "${pending[@]}"; do
     echo "$tool: installing $(pinned_version "$tool")"

@@ -209,6 +209,14 @@ describe.skipIf(Boolean(noToolbox))("--dry-run plan", () => {
     expect(existsSync(box.curlLog)).toBe(false);
   });
 
+  it("stops before changing anything when pnpm is due but the kept Node has no npm", () => {
+    const box = makeToolbox({ node: pins.node });
+    const result = runInstaller(["--dry-run"], box.env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`node ${pins.node} has no npm on PATH: install npm`);
+    expect(result.stdout).not.toContain("terraform: installing");
+  });
+
   it("leaves tools already at the pinned version alone", () => {
     const box = makeToolbox({ ...pins, helm: "3.17.0" });
     const result = runInstaller(["--dry-run"], box.env);
