@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { contract } from "srv/contract";
@@ -12,6 +12,10 @@ import { validateManifest } from "./strict-kubernetes-schema";
 
 type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+const chartVersion = (YAML.parse(readFileSync(path.join(CHART_DIR, "Chart.yaml"), "utf8")) as { version: string }).version;
+const chartDefaults = YAML.parse(readFileSync(path.join(CHART_DIR, "values.yaml"), "utf8")) as {
+  probes: Record<"readiness" | "liveness" | "startup", Record<string, unknown>>;
+};
 const workDir = mkdtempSync(path.join(tmpdir(), "helm-chart-test-"));
 
 function runHelm(args: string[], values?: Record<string, unknown>) {
@@ -85,8 +89,16 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
       expect(container.ports).toEqual([{ name: contract.portName, containerPort: contract.port, protocol: "TCP" }]);
       expect(container.readinessProbe.httpGet).toEqual({ path: contract.readiness.path, port: contract.portName });
       expect(container.livenessProbe.httpGet).toEqual({ path: contract.liveness.path, port: contract.portName });
-      expect(container.startupProbe.httpGet.port).toBe(contract.portName);
+      expect(container.startupProbe.httpGet).toEqual({ path: contract.liveness.path, port: contract.portName });
       expect(container.startupProbe.failureThreshold * container.startupProbe.periodSeconds).toBeGreaterThanOrEqual(30);
+      // The timings are the chart's values, and each answer has time to arrive before the next probe.
+      for (const [probe, key] of [["readinessProbe", "readiness"], ["livenessProbe", "liveness"], ["startupProbe", "startup"]] as const) {
+        const { path: _path, ...timings } = chartDefaults.probes[key];
+        expect(container[probe], probe).toMatchObject(timings);
+        expect(container[probe].timeoutSeconds, probe).toBeLessThanOrEqual(container[probe].periodSeconds);
+      }
+      // A restart needs a sustained failure (20 s or more), not one slow answer.
+      expect(container.livenessProbe.periodSeconds * container.livenessProbe.failureThreshold).toBeGreaterThanOrEqual(20);
       expect(container.resources.requests).toBeDefined();
       expect(container.resources.limits).toBeDefined();
     }
@@ -109,6 +121,7 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
       const pods = [one(manifests, "Deployment").spec.template.spec, one(manifests, "Pod").spec];
       for (const pod of pods) {
         expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.enableServiceLinks).toBe(false);
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
         expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
         for (const container of pod.containers) {
@@ -134,10 +147,19 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     const selector = deploymentManifest.spec.selector.matchLabels;
     const spread = deploymentManifest.spec.template.spec.topologySpreadConstraints;
     expect(spread.map((c: Manifest) => c.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
-    for (const constraint of spread) expect(constraint.labelSelector.matchLabels).toEqual(selector);
+    expect(spread.map((c: Manifest) => [c.maxSkew, c.whenUnsatisfiable])).toEqual([
+      [1, "DoNotSchedule"],
+      [1, "ScheduleAnyway"],
+    ]);
+    for (const constraint of spread) {
+      expect(constraint.labelSelector.matchLabels).toEqual(selector);
+      // Only pods of the same ReplicaSet count, so a rollout spreads the new pods too.
+      expect(constraint.matchLabelKeys).toEqual(["pod-template-hash"]);
+    }
     const pdb = one(manifests, "PodDisruptionBudget");
     expect(pdb.spec.selector.matchLabels).toEqual(selector);
     expect(pdb.spec.maxUnavailable).toBe(1);
+    expect(pdb.spec.unhealthyPodEvictionPolicy).toBe("AlwaysAllow");
   });
 
   it("scales a dev tenant to zero off hours with a KEDA ScaledObject (cron + cpu) and no HPA of its own", () => {
@@ -196,7 +218,9 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     const manifests = rendered.get("acme") ?? [];
     const policy = one(manifests, "NetworkPolicy");
     expect(policy.spec.podSelector.matchLabels).toEqual(one(manifests, "Deployment").spec.selector.matchLabels);
-    expect(policy.spec.policyTypes).toEqual(["Ingress"]);
+    // The service calls nothing: every egress is denied (kubelet probes and replies are not egress).
+    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(policy.spec.egress ?? []).toEqual([]);
     expect(policy.spec.ingress).toHaveLength(1);
     const [rule] = policy.spec.ingress;
     expect(rule.ports).toEqual([{ port: contract.port, protocol: "TCP" }]);
@@ -236,8 +260,9 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
           "app.kubernetes.io/name": "tech-interview",
           "app.kubernetes.io/instance": tenant,
           "app.kubernetes.io/managed-by": "Helm",
+          "app.kubernetes.io/part-of": "tech-interview",
           "app.kubernetes.io/version": "latest",
-          "helm.sh/chart": "tech-interview-0.1.0",
+          "helm.sh/chart": `tech-interview-${chartVersion}`,
         });
       }
     }
@@ -246,6 +271,9 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
   it("has a helm test hook that checks both endpoints' bodies through the Service, with a pinned image", () => {
     const pod = one(rendered.get("acme") ?? [], "Pod");
     expect(pod.metadata.annotations["helm.sh/hook"]).toBe("test");
+    // A failed test pod stays for its logs; the next run replaces it.
+    expect(pod.metadata.annotations["helm.sh/hook-delete-policy"]).toBe("before-hook-creation,hook-succeeded");
+    expect(pod.spec.restartPolicy).toBe("Never");
     const container = pod.spec.containers[0];
     expect(container.image).toMatch(/^busybox:1\.37\.0@sha256:[a-f0-9]{64}$/);
     const env = Object.fromEntries(container.env.map((e: Manifest) => [e.name, e.value]));
@@ -256,6 +284,8 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
       LIVENESS_PATH: contract.liveness.path,
       LIVENESS_BODY: contract.liveness.body,
     });
+    // The sizes the tenant quota counts for this pod (helm/src/stack.ts reads the same values).
+    expect(container.resources).toEqual({ requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } });
   });
 
   it.each([
@@ -267,6 +297,9 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     ["an ingress without a host", { ingress: { enabled: true } }, "/ingress/host"],
     ["KEDA without autoscaling", { keda: { enabled: true, offHours: { scaleUp: "0 7 * * *", scaleDown: "0 19 * * *" } } }, "/autoscaling/enabled"],
     ["KEDA without a schedule", { autoscaling: { enabled: true }, keda: { enabled: true } }, "/keda/offHours/scaleUp"],
+    ["a block deleted with null", { probes: null }, "missing property 'probes'"],
+    ["a quantity Kubernetes would not parse", { resources: { limits: { cpu: "1.2.3" } } }, "/resources/limits/cpu"],
+    ["an unknown key in the helm test's resources", { helmTest: { resources: { limits: { gpu: "1" } } } }, "'gpu' not allowed"],
     ["a schedule that is not 5-field cron", { autoscaling: { enabled: true }, keda: { enabled: true, offHours: { scaleUp: "@daily", scaleDown: "0 19 * * *" } } }, "/keda/offHours/scaleUp"],
   ])("rejects %s", (_name, values, expected) => {
     const result = runHelm(["template", "bad", CHART_DIR], values);
