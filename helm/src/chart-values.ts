@@ -117,12 +117,17 @@ function fieldOf(prefix: string, error: ErrorObject): string {
     .slice(1)
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
   if (error.keyword === "additionalProperties") parts.push(String(error.params.additionalProperty));
+  // A missing key (deleted with `null`, or left out of a block) is named itself, not its parent.
+  if (error.keyword === "required") parts.push(String(error.params.missingProperty));
   return parts.reduce((field, part) => (/^\d+$/.test(part) ? `${field}[${part}]` : `${field}.${part}`), prefix);
 }
 
 function messageOf(error: ErrorObject): string {
   if (error.keyword === "additionalProperties") {
     return "unknown key: the chart's values.schema.json does not allow it";
+  }
+  if (error.keyword === "required") {
+    return "is required by the chart's values.schema.json (a `null` deletes the chart's default)";
   }
   return `${error.message ?? "is invalid"} (the chart's values.schema.json)`;
 }

@@ -148,7 +148,7 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
         service: { enabled: true },
       },
     },
-    ...(props.tls ? { ports: tlsAtTheLoadBalancerPorts() } : {}),
+    ports: props.tls ? tlsAtTheLoadBalancerPorts() : plainHttpPorts(),
     service: {
       annotations: {
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
@@ -163,12 +163,23 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
       spec: {
         type: "LoadBalancer",
         loadBalancerClass: AUTO_MODE_NLB_CLASS,
-        // Only nodes running a Traefik pod take traffic: no second hop through kube-proxy, whose SNAT
-        // would hide the client address, and the NLB health check follows where Traefik runs.
+        // Auto Mode's NLB uses IP targets by default: it sends to the Traefik pods' IPs and
+        // health-checks them on the traffic port, so kube-proxy is not on the path and this setting
+        // changes nothing there. It matters only if the target type is switched to `instance`: then
+        // only nodes running a Traefik pod receive traffic (no extra hop, no SNAT of the client).
         externalTrafficPolicy: "Local",
       },
     },
   };
+}
+
+/**
+ * Without a certificate there is no TLS listener: the chart's `websecure` entry point (443) would
+ * otherwise be published on the NLB, serving Traefik's self-signed default certificate. It stays a
+ * container port inside the cluster, unpublished.
+ */
+function plainHttpPorts(): Record<string, unknown> {
+  return { websecure: { expose: { default: false } } };
 }
 
 /**

@@ -9,7 +9,8 @@ import { Keda } from "./keda";
 import { NetworkPolicyEnforcement } from "./network-policy";
 import { PrometheusCollectorAccess } from "./prometheus-rbac";
 import { WildcardAliasRecord, WildcardCertificateLookup, wildcardName } from "./public-endpoint";
-import { Tenant, type TenantLimits, type TenantQuota } from "./tenant";
+import { formatCpu, formatMemory, parseQuantity } from "./quantity";
+import { Tenant, type ComputeResources, type TenantLimits, type TenantQuota } from "./tenant";
 
 export const INGRESS_NAMESPACE = "traefik";
 export const INGRESS_CLASS = "traefik";
@@ -29,23 +30,90 @@ export const TENANT_LIMITS: TenantLimits = {
 };
 
 /**
+ * The least a tenant's quota allows for CPU and memory, whatever its values: room for 12 pods at the
+ * chart's default limits (500m, 128Mi) and then some, so a tenant can grow without a quota change.
+ */
+export const TENANT_QUOTA_FLOOR: Pick<TenantQuota, "requests" | "limits"> = {
+  requests: { cpu: "4", memory: "4Gi" },
+  limits: { cpu: "16", memory: "8Gi" },
+};
+
+interface ContainerResources {
+  requests: ComputeResources;
+  limits: ComputeResources;
+}
+
+interface QuotaValues {
+  replicaCount: number;
+  autoscaling: { enabled: boolean; maxReplicas: number };
+  keda: { enabled: boolean };
+  resources: ContainerResources;
+  helmTest: { resources: ContainerResources };
+}
+
+const quantity = (value: string): number => {
+  const parsed = parseQuantity(value);
+  // The chart's schema admits only quantities this parser reads, and values are checked before this.
+  if (parsed === undefined) throw new Error(`not a Kubernetes quantity: ${value}`);
+  return parsed;
+};
+
+/**
  * A tenant's quota. Pods: the most replicas its values allow, one surge pod of a rolling update and
- * the `helm test` pod. CPU and memory leave room for that many pods at the chart's default sizes.
+ * the `helm test` pod. CPU and memory: what that many pods request and are limited to at the
+ * release's own `resources` and `helmTest.resources`, never less than TENANT_QUOTA_FLOOR, so no
+ * scale-up, rollout or `helm test` the values allow is refused by the quota.
  */
 export function tenantQuota(values: Values): TenantQuota {
-  const merged = coalesceValues(loadChartSchema().defaults, values) as {
-    replicaCount: number;
-    autoscaling: { enabled: boolean; maxReplicas: number };
-    keda: { enabled: boolean };
-  };
+  const merged = coalesceValues(loadChartSchema().defaults, values) as unknown as QuotaValues;
   // KEDA scales between zero and the same maxReplicas the HPA would use.
   const autoscaled = merged.autoscaling.enabled || merged.keda.enabled;
   const replicas = autoscaled ? merged.autoscaling.maxReplicas : merged.replicaCount;
-  return {
-    pods: replicas + 2,
-    requests: { cpu: "4", memory: "4Gi" },
-    limits: { cpu: "16", memory: "8Gi" },
-  };
+  const servicePods = replicas + 1;
+  const total = (kind: keyof ContainerResources, resource: keyof ComputeResources, floor: string) =>
+    Math.max(
+      quantity(floor),
+      servicePods * quantity(merged.resources[kind][resource]) + quantity(merged.helmTest.resources[kind][resource]),
+    );
+  const sized = (kind: keyof ContainerResources): ComputeResources => ({
+    cpu: formatCpu(total(kind, "cpu", TENANT_QUOTA_FLOOR[kind].cpu)),
+    memory: formatMemory(total(kind, "memory", TENANT_QUOTA_FLOOR[kind].memory)),
+  });
+  return { pods: servicePods + 1, requests: sized("requests"), limits: sized("limits") };
+}
+
+/**
+ * Resources the tenant namespace's LimitRange would refuse at admission: a container above the
+ * per-container maximum, or requesting more than its limit. Without this check the release would
+ * create a Deployment whose pods are never admitted, and fail only after helm's wait times out.
+ */
+export function tenantResourceProblems(tenantIndex: number, values: Values, limits: TenantLimits): Problem[] {
+  const merged = coalesceValues(loadChartSchema().defaults, values) as unknown as QuotaValues;
+  const problems: Problem[] = [];
+  const containers: [string, ContainerResources][] = [
+    ["resources", merged.resources],
+    ["helmTest.resources", merged.helmTest.resources],
+  ];
+  for (const [key, resources] of containers) {
+    for (const resource of ["cpu", "memory"] as const) {
+      const field = `tenants[${tenantIndex}].values.${key}`;
+      const limit = quantity(resources.limits[resource]);
+      const request = quantity(resources.requests[resource]);
+      if (limit > quantity(limits.max[resource])) {
+        problems.push({
+          field: `${field}.limits.${resource}`,
+          message: `${resources.limits[resource]} is above the tenant namespace's per-container maximum of ${limits.max[resource]} (LimitRange)`,
+        });
+      }
+      if (request > limit) {
+        problems.push({
+          field: `${field}.requests.${resource}`,
+          message: `${resources.requests[resource]} is more than the limit of ${resources.limits[resource]}`,
+        });
+      }
+    }
+  }
+  return problems;
 }
 
 /** What runs inside one deployment's cluster: the ingress controller and one release per tenant. */
@@ -124,7 +192,10 @@ export class HelmStack extends DeploymentStack {
     }
     const tenantValues = deployment.tenants.map((tenant, i) => {
       const values = tenantChartValues(deployment, tenant, target);
-      problems.push(...tenantValuesProblems(i, tenant, values));
+      const valueProblems = tenantValuesProblems(i, tenant, values);
+      problems.push(...valueProblems);
+      // Sizes are only read from values the chart's schema accepts.
+      if (valueProblems.length === 0) problems.push(...tenantResourceProblems(i, values, TENANT_LIMITS));
       return values;
     });
     if (problems.length > 0) {

@@ -177,7 +177,8 @@ describe("TLS at the NLB and a wildcard DNS record, when the descriptor names a 
   it("stays plain HTTP with Host-header routing without a hosted zone: no certificate, record or TLS settings", () => {
     const plain = synthesize(loadDefaultDeployment());
     const values = valuesOf(release(plain, "traefik"));
-    expect(values.ports).toBeUndefined();
+    // No 443 on the NLB: it would serve Traefik's self-signed default certificate. Nothing redirects.
+    expect(values.ports).toEqual({ websecure: { expose: { default: false } } });
     expect(values.service.annotations).toEqual({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
     expect(plain.data.aws_acm_certificate).toBeUndefined();
     expect(plain.data.kubernetes_service_v1).toBeUndefined();

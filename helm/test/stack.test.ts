@@ -10,7 +10,7 @@ import { DeploymentError, parseDeployment, type Deployment } from "@gpp/deployme
 import { Testing } from "cdktf";
 import type {} from "@gpp/stack/testing";
 import { describe, expect, it } from "vitest";
-import { HelmStack } from "../src/stack";
+import { HelmStack, tenantQuota } from "../src/stack";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
 
 const deployment = loadDefaultDeployment();
@@ -54,6 +54,10 @@ describe("the helm stack", () => {
     expect(synthesized).toHaveResourceWithProperties(NamespaceV1, {
       metadata: { name: "traefik", labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted" }) },
     });
+  });
+
+  it("publishes only port 80 on the NLB without a certificate: no 443 with Traefik's self-signed default", () => {
+    expect(traefikValues.ports).toEqual({ websecure: { expose: { default: false } } });
   });
 
   it("exposes Traefik through an internet-facing Auto Mode NLB, without the unsupported annotations", () => {
@@ -131,6 +135,34 @@ describe("the helm stack", () => {
     });
   });
 
+  it("sizes a tenant's quota for the pods its values allow at its own container sizes, never below the floor", () => {
+    const quotaOf = (values: Record<string, unknown>) => tenantQuota(values);
+    // Defaults: 10 replicas + surge + helm test fit inside the floor.
+    expect(quotaOf({ autoscaling: { enabled: true } })).toEqual({
+      pods: 12,
+      requests: { cpu: "4", memory: "4Gi" },
+      limits: { cpu: "16", memory: "8Gi" },
+    });
+    // 40 replicas: 41 x 500m + 100m of CPU limits is more than the floor's 16.
+    expect(quotaOf({ autoscaling: { enabled: true, maxReplicas: 40 } })).toEqual({
+      pods: 42,
+      requests: { cpu: "4", memory: "4Gi" },
+      limits: { cpu: "20600m", memory: "8Gi" },
+    });
+    // Bigger pods: 11 x 1Gi + 32Mi of memory limits, 11 x 400m + 10m of CPU requests.
+    const big = { autoscaling: { enabled: true }, resources: { requests: { cpu: "400m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } };
+    expect(quotaOf(big)).toEqual({
+      pods: 12,
+      requests: { cpu: "4410m", memory: "5648Mi" },
+      limits: { cpu: "16", memory: "11296Mi" },
+    });
+    // Without an autoscaler: replicaCount + surge + helm test.
+    expect(quotaOf({ replicaCount: 2 }).pods).toBe(4);
+    const d = withTenants("  - id: acme\n    values:\n      autoscaling:\n        maxReplicas: 40\n");
+    const [quota] = Object.values(synthesize(d).resource.kubernetes_resource_quota_v1 ?? {});
+    expect((quota?.spec as { hard: Record<string, string> }).hard).toMatchObject({ pods: "42", "limits.cpu": "20600m" });
+  });
+
   it("merges a tenant's own values over the stack's", () => {
     const d = withTenants("  - id: acme\n    values:\n      autoscaling:\n        maxReplicas: 20\n      replicaCount: 4\n");
     const values = releaseValuesByNamespace(synthesize(d)).get("tenant-acme");
@@ -156,6 +188,16 @@ describe("bad tenant input", () => {
     );
     expect(error.message).toContain("gpp0.yaml: tenants[1].values.replicas");
     expect(error.problems.map((p) => p.field)).toEqual(["tenants[1].values.replicas", "tenants[1].values.probes.liveness.path"]);
+  });
+
+  it("refuses container sizes the tenant namespace's LimitRange would not admit", () => {
+    const error = errorOf(
+      withTenants(
+        "  - id: acme\n    values:\n      resources:\n        requests: {cpu: 50m, memory: 256Mi}\n        limits: {cpu: '4', memory: 128Mi}\n",
+      ),
+    );
+    expect(error.problems.map((p) => p.field)).toEqual(["tenants[0].values.resources.limits.cpu", "tenants[0].values.resources.requests.memory"]);
+    expect(error.message).toContain("gpp0.yaml: tenants[0].values.resources.limits.cpu: 4 is above the tenant namespace's per-container maximum of 2");
   });
 
   it("refuses values that would override the host or the network policy", () => {
