@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   networkPolicyEnforced,
+  tenantEgressRestricted,
   tenantLimitRange,
   tenantNetworkPolicy,
   tenantNetworkPolicyNotOpen,
@@ -24,7 +25,7 @@ const ingressControllerPeer = {
   namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } },
   podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
 };
-const networkPolicy = (spec: Json = { podSelector: { matchLabels: POD_LABELS }, policyTypes: ["Ingress"], ingress: [{ from: [ingressControllerPeer] }] }) =>
+const networkPolicy = (spec: Json = { podSelector: { matchLabels: POD_LABELS }, policyTypes: ["Ingress", "Egress"], ingress: [{ from: [ingressControllerPeer] }] }) =>
   object({ kind: "NetworkPolicy", metadata: { name: "app", namespace: NS }, spec }, NS);
 const enforcement = object({ kind: "ConfigMap", metadata: { name: "amazon-vpc-cni", namespace: "kube-system" }, data: { "enable-network-policy-controller": "true" } }, "kube-system");
 
@@ -36,7 +37,7 @@ function tenant(replace: Partial<Record<"namespace" | "quota" | "limitRange" | "
 
 describe("a tenant with namespace, quota, limit range, enforced NetworkPolicy and restricted workload", () => {
   it.each([
-    tenantNetworkPolicy, tenantNetworkPolicyNotOpen, networkPolicyEnforced, tenantResourceQuota,
+    tenantNetworkPolicy, tenantNetworkPolicyNotOpen, tenantEgressRestricted, networkPolicyEnforced, tenantResourceQuota,
     tenantLimitRange, tenantPodSecurityAdmission, tenantNoLoadBalancers, tenantNoApiCredentials,
   ].map((rule) => [rule.id, rule] as const))("passes %s", (_id, rule) => {
     expect(run(rule, tenant())).toEqual([]);
@@ -64,6 +65,23 @@ describe("K8S-NET-001 every tenant namespace has an ingress NetworkPolicy coveri
     expect(run(tenantNetworkPolicy, tenant({ networkPolicy: byExpression }))).toEqual([]);
     const excluding = networkPolicy({ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "NotIn", values: ["app"] }] }, ingress: [{ from: [ingressControllerPeer] }] });
     expect(run(tenantNetworkPolicy, tenant({ networkPolicy: excluding }))).toHaveLength(1);
+  });
+});
+
+describe("K8S-NET-004 tenant workloads cannot send traffic anywhere they like", () => {
+  it("flags a workload whose only NetworkPolicy restricts ingress", () => {
+    const ingressOnly = networkPolicy({ podSelector: { matchLabels: POD_LABELS }, policyTypes: ["Ingress"], ingress: [{ from: [ingressControllerPeer] }] });
+    expect(run(tenantEgressRestricted, tenant({ networkPolicy: ingressOnly }))).toEqual([
+      { address: "test-stack/helm_release.t Deployment tenant-t/app", message: "its pods are selected by no NetworkPolicy restricting egress" },
+    ]);
+  });
+
+  it("flags an egress rule without destinations and one to 0.0.0.0/0", () => {
+    const open = networkPolicy({ podSelector: { matchLabels: POD_LABELS }, policyTypes: ["Ingress", "Egress"], egress: [{}, { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] });
+    expect(run(tenantEgressRestricted, tenant({ networkPolicy: open })).map((v) => v.message)).toEqual([
+      "egress[0] has no to: it allows every destination",
+      "egress[1].to[0] allows ipBlock 0.0.0.0/0",
+    ]);
   });
 });
 

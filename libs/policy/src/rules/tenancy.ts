@@ -71,6 +71,40 @@ export const tenantNetworkPolicyNotOpen: Rule = {
     ),
 };
 
+/** A NetworkPolicy restricts egress only when its policyTypes name Egress (unset means Ingress only). */
+const restrictsEgress = (policy: KubernetesObject): boolean => {
+  const types = spec(policy).policyTypes;
+  return Array.isArray(types) && types.includes("Egress");
+};
+
+export const tenantEgressRestricted: Rule = {
+  id: "K8S-NET-004",
+  title: "Every tenant workload is selected by a NetworkPolicy that restricts egress, to no open destination",
+  control:
+    "The service makes no outbound calls: a compromised tenant pod must not reach other tenants, the node's " +
+    "metadata service or the internet.",
+  check: (input) =>
+    input.tenantNamespaces.flatMap((namespace): Violation[] => {
+      const policies = inNamespace(input, namespace, "NetworkPolicy").filter(restrictsEgress);
+      const uncovered = input.kubernetes
+        .filter((o) => o.namespace === namespace && (CONTROLLER_KINDS as readonly string[]).includes(kindOf(o)))
+        .filter((workload) => !policies.some((policy) => selects(spec(policy).podSelector, labelsOf(podTemplateOf(workload)?.metadata))))
+        .map((workload) => ({ address: addressOf(workload), message: "its pods are selected by no NetworkPolicy restricting egress" }));
+      const open = policies.flatMap((policy) => {
+        const rules = Array.isArray(spec(policy).egress) ? (spec(policy).egress as unknown[]).filter(isObject) : [];
+        return rules.flatMap((rule, i): Violation[] => {
+          const to = Array.isArray(rule.to) ? rule.to.filter(isObject) : [];
+          if (to.length === 0) return [{ address: addressOf(policy), message: `egress[${i}] has no to: it allows every destination` }];
+          return to.flatMap((peer, j) => {
+            const peerOpen = openPeer(peer);
+            return peerOpen ? [{ address: addressOf(policy), message: `egress[${i}].to[${j}] allows ${peerOpen}` }] : [];
+          });
+        });
+      });
+      return [...uncovered, ...open];
+    }),
+};
+
 export const ENFORCEMENT_CONFIG_MAP = { namespace: "kube-system", name: "amazon-vpc-cni", key: "enable-network-policy-controller" } as const;
 
 export const networkPolicyEnforced: Rule = {
@@ -189,6 +223,7 @@ export const tenantNoApiCredentials: Rule = {
 export const TENANCY_RULES: readonly Rule[] = [
   tenantNetworkPolicy,
   tenantNetworkPolicyNotOpen,
+  tenantEgressRestricted,
   networkPolicyEnforced,
   tenantResourceQuota,
   tenantLimitRange,
