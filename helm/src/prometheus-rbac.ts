@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 
 export interface PrometheusCollectorAccessProps {
   readonly provider: KubernetesProvider;
-  /** The Kubernetes user the `iac` stack's access entry maps the collector to (`PROMETHEUS_COLLECTOR_USER`). */
+  /** The Kubernetes user AWS's collector set-up maps the collector to (`PROMETHEUS_COLLECTOR_USER`). */
   readonly userName: string;
 }
 

@@ -77,11 +77,17 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(roles.sort()).toEqual(["kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb"]);
   });
 
-  it("says in its summary what the older mirror provider could not check", () => {
-    expect(dev.removed).toEqual([{ address: expect.stringMatching(/^aws_eks_cluster\./), attribute: "deletion_protection" }]);
+  it("says in its summary what an older mirror provider could not check", () => {
     const summary = planSummary(dev);
     expect(summary).toContain("| aws_eks_cluster | 1 | create |");
-    expect(summary).toContain("deletion_protection");
+    // deletion_protection arrived in hashicorp/aws 6.x: a 5.x mirror cannot plan it, the pinned 6.25.0 can.
+    if (Number(dev.awsVersion.split(".")[0]) < 6) {
+      expect(dev.removed).toEqual([{ address: expect.stringMatching(/^aws_eks_cluster\./), attribute: "deletion_protection" }]);
+      expect(summary).toContain("deletion_protection");
+    } else {
+      expect(dev.removed).toEqual([]);
+      expect(summary).not.toContain("Not checked by this plan");
+    }
   });
 
   it("plans the budget with forecast and actual notifications to the alerts topic", () => {

@@ -61,6 +61,10 @@ const releaseValues = (node: StackNode): Values =>
   strings(node.body.values).reduce<Values>((merged, doc) => coalesceValues(merged, JSON.parse(doc) as Values), {});
 
 const replicaText = (values: unknown): string => {
+  // KEDA owns the HPA when it is on, and scales down to zero out of hours.
+  if (get(values, "keda", "enabled") === true) {
+    return `0–${String(get(values, "autoscaling", "maxReplicas"))} (KEDA: cron + CPU)`;
+  }
   if (get(values, "autoscaling", "enabled") === true) {
     return `${String(get(values, "autoscaling", "minReplicas"))}–${String(get(values, "autoscaling", "maxReplicas"))} (HPA)`;
   }

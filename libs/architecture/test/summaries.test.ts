@@ -23,6 +23,8 @@ describe("the default deployment's request path", () => {
     expect(facts.tenants.map((t) => [t.namespace, t.host])).toEqual(deployment.tenants.map((t) => [`tenant-${t.id}`, t.host]));
     expect(facts.tenants.every((t) => t.containerPort === 8080 && t.zoneSpread)).toBe(true);
     expect(facts.ingress.replicas).toBe(`${deployment.availability_zones.length}–10 (HPA)`);
+    // A dev deployment's tenants scale to zero out of hours: KEDA, not the HPA, sets their range.
+    expect(facts.tenants.map((t) => t.replicas)).toEqual(deployment.tenants.map(() => "0–10 (KEDA: cron + CPU)"));
     expect(facts.loadBalancer).toMatchObject({ className: "eks.amazonaws.com/nlb", scheme: "internet-facing" });
     expect(facts.clusterName).toBe("dev-eks-gpp0");
   });
