@@ -4,7 +4,7 @@
  * with `pnpm --filter helm bench`, and compare the ms/tenant column across sizes (near-constant =
  * near-linear).
  */
-import { measureInChild } from "@gpp/bench/child";
+import { measureInChild } from "@gpp/measure";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

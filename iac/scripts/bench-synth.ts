@@ -3,7 +3,7 @@
  * process, and prints the median time and peak memory against the targets (2 s, 250 MB on 2 cores).
  * A benchmark, not a test: machines differ, so it reports rather than fails.
  */
-import { measureInChild, median } from "@gpp/bench/child";
+import { measureInChild, median } from "@gpp/measure";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";

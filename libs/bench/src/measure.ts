@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stackName } from "@gpp/deployment";
-import { measureInChild } from "./child";
+import { measureInChild } from "@gpp/measure";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const synthChild = fileURLToPath(new URL("./synth-child.ts", import.meta.url));

@@ -1,6 +1,6 @@
 /** The arithmetic and formatting of the report, kept apart so they are unit-tested. */
 
-export { median } from "./child";
+export { median } from "@gpp/measure";
 
 /** `850 ms` below 10 s, `12.3 s` below 10 min, `12 min 5 s` above. */
 export function formatDuration(ms: number): string {

@@ -1,7 +1,8 @@
 /**
  * The one way every benchmark measures: run a TypeScript file in a fresh Node process (so its peak memory
  * is that run's alone), read the JSON object it prints on its last line, and take medians over runs.
- * Imports nothing from the packages it measures, so `iac` and `helm` scripts can use it too.
+ * A package of its own that imports nothing of the packages it measures, so `iac`, `helm` and
+ * `@gpp/bench` all use it without a dependency cycle.
  */
 import { spawnSync } from "node:child_process";
 
