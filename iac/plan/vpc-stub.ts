@@ -56,6 +56,19 @@ export function vpcModuleStub(iface: VpcModuleInterface): Record<string, Json> {
         aws_subnet: { private: subnet("private"), public: { ...subnet("public") } },
         aws_internet_gateway: { this: { vpc_id: "${aws_vpc.this.id}", tags: { Name: "${var.name}" } } },
         aws_eip: { nat: { count: natCount, domain: "vpc", tags: { Name: "${var.name}-nat-${count.index}" } } },
+        // As the module does with a destination ARN and a role of the caller's: one flow log of the VPC.
+        aws_flow_log: {
+          this: {
+            count: "${var.enable_flow_log == true ? 1 : 0}",
+            vpc_id: "${aws_vpc.this.id}",
+            log_destination_type: "${var.flow_log_destination_type}",
+            log_destination: "${var.flow_log_destination_arn}",
+            iam_role_arn: "${var.flow_log_cloudwatch_iam_role_arn}",
+            traffic_type: "${var.flow_log_traffic_type}",
+            max_aggregation_interval: "${var.flow_log_max_aggregation_interval}",
+            tags: { Name: "${var.name}" },
+          },
+        },
         aws_nat_gateway: {
           this: {
             count: natCount,

@@ -71,6 +71,14 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(key).toMatchObject({ enable_key_rotation: true, tags_all: expect.objectContaining({ deployment: "gpp0" }) });
   });
 
+  it("plans the VPC flow log of all traffic into the stack's log group, delivered by the stack's own role", () => {
+    const [flowLog] = after(dev.plan.resource_changes, "aws_flow_log");
+    expect(flowLog).toMatchObject({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs", max_aggregation_interval: 60 });
+    const unknown = dev.plan.resource_changes.find((c) => c.type === "aws_flow_log")?.change.after_unknown ?? {};
+    // Both come from resources this plan creates, so they are known only after apply.
+    expect(unknown).toMatchObject({ log_destination: true, iam_role_arn: true });
+  });
+
   it("tags public subnets for internet-facing load balancers and private ones for internal", () => {
     const subnets = after(dev.plan.resource_changes, "aws_subnet");
     const roles = subnets.map((s) => Object.keys(s.tags as object).find((k) => k.startsWith("kubernetes.io/role/")));
