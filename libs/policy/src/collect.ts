@@ -45,7 +45,7 @@ export function synthesizeStacks(deployment: Deployment, outdir: string): { stac
 }
 
 /** `helm template` arguments for the `set`, `set_list` and `set_sensitive` entries of a release. */
-function setArguments(release: Json): string[] {
+export function setArguments(release: Json): string[] {
   const args: string[] = [];
   const entries = (field: string) => (Array.isArray(release[field]) ? release[field].filter(isObject) : []);
   for (const field of ["set", "set_sensitive"]) {

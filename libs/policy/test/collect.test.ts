@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { CHART_DIR } from "helm/chart-values";
 import { describe, expect, it } from "vitest";
-import { renderRelease } from "../src/collect";
+import { renderRelease, setArguments } from "../src/collect";
 import { containersOf, podTemplateOf } from "../src/kubernetes";
 import { helm, helmPath } from "./deployments";
 
@@ -34,5 +34,21 @@ describe.skipIf(!helm.found)("rendering a helm_release as the provider would ins
     expect(() => renderRelease({ name: "bad", namespace: "t", values: [JSON.stringify({ replicas: 3 })] }, CHART_DIR, "s/helm_release.bad", options())).toThrow(
       /helm template of s\/helm_release\.bad failed .*replicas/s,
     );
+  });
+});
+
+describe("the helm arguments of a release's set entries", () => {
+  it("passes set as --set, string-typed and sensitive entries as they are typed, and set_list as a list", () => {
+    expect(
+      setArguments({
+        set: [{ name: "replicas", value: "3" }, { name: "image.tag", value: "1.0", type: "string" }],
+        set_sensitive: [{ name: "token", value: "s3cret" }],
+        set_list: [{ name: "hosts", value: ["a.example.org", "b.example.org"] }],
+      }),
+    ).toEqual(["--set", "replicas=3", "--set-string", "image.tag=1.0", "--set", "token=s3cret", "--set", "hosts={a.example.org,b.example.org}"]);
+  });
+
+  it("gives no arguments for a release without set entries", () => {
+    expect(setArguments({ name: "r" })).toEqual([]);
   });
 });

@@ -40,6 +40,28 @@ describe("AWS-EKS-001 secrets encrypted with a rotating customer-managed key", (
   });
 });
 
+describe("AWS-EKS-001 what does not count as encrypted with a rotating key of the stack", () => {
+  it("flags encryption_config that names no secrets", () => {
+    const none = cluster({ encryption_config: { provider: { key_arn: "${aws_kms_key.secrets.arn}" }, resources: [] } });
+    expect(run(secretsEncryptedWithRotatingKey, stackInput(withKey(none)))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: expect.stringContaining('does not encrypt "secrets"') },
+    ]);
+  });
+
+  it("flags a key reached through another resource (an alias), whose rotation cannot be read", () => {
+    const viaAlias = cluster({ encryption_config: { provider: { key_arn: "${aws_kms_alias.secrets.target_key_arn}" }, resources: ["secrets"] } });
+    expect(run(secretsEncryptedWithRotatingKey, stackInput(withKey(viaAlias)))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: expect.stringContaining("is not an aws_kms_key of this stack") },
+    ]);
+  });
+
+  it("flags a reference to an aws_kms_key the stack does not contain", () => {
+    expect(run(secretsEncryptedWithRotatingKey, stackInput({ aws_eks_cluster: { c: cluster() } }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: "secrets key aws_kms_key.secrets is not in the stack" },
+    ]);
+  });
+});
+
 describe("AWS-EKS-002 control-plane logs", () => {
   it("passes api, audit and authenticator", () => {
     expect(run(controlPlaneLogs, stackInput(withKey(cluster())))).toEqual([]);
@@ -58,6 +80,13 @@ describe("AWS-EKS-003 private endpoint on", () => {
     expect(run(privateEndpoint, stackInput({ aws_eks_cluster: { c: publicOnly } }))).toHaveLength(1);
     expect(run(privateEndpoint, stackInput({ aws_eks_cluster: { c: cluster() } }))).toEqual([]);
   });
+
+  it("flags a cluster that leaves endpoint_private_access unset (the provider's default is false)", () => {
+    const unset = cluster({ vpc_config: { endpoint_public_access: true, public_access_cidrs: ["198.51.100.0/24"] } });
+    expect(run(privateEndpoint, stackInput({ aws_eks_cluster: { c: unset } }))).toEqual([
+      { address: "test-stack/aws_eks_cluster.c", message: "vpc_config.endpoint_private_access is not true" },
+    ]);
+  });
 });
 
 describe("AWS-EKS-004 public endpoint not open to the world in prod", () => {
@@ -74,6 +103,15 @@ describe("AWS-EKS-004 public endpoint not open to the world in prod", () => {
     expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: unset } }, { env: "prod" }))).toEqual([
       { address: "test-stack/aws_eks_cluster.c", message: expect.stringContaining("defaults to 0.0.0.0/0") },
     ]);
+  });
+
+  it.each([
+    ["::/0 (every IPv6 address)", ["198.51.100.0/24", "::/0"], "the public endpoint is open to ::/0"],
+    ["an empty list", [], "public_access_cidrs is empty while the public endpoint is on (AWS then opens it to 0.0.0.0/0)"],
+    ["an apply-time expression", ["${var.office_cidr}"], 'public_access_cidrs ["${var.office_cidr}"] is not a literal list, so it cannot be verified'],
+  ])("flags a prod public endpoint allowlisted by %s", (_name, cidrs, message) => {
+    const c = cluster({ vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: cidrs } });
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c } }, { env: "prod" }))).toEqual([{ address: "test-stack/aws_eks_cluster.c", message }]);
   });
 
   it("accepts an allowlisted or switched-off public endpoint in prod, and an open one outside prod", () => {

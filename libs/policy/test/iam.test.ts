@@ -58,6 +58,11 @@ describe("AWS-IAM-001 no wildcard IAM actions", () => {
     expect(findings).toEqual([{ address: "test-stack/aws_iam_policy.opaque (policy)", message: expect.stringContaining("cannot be checked") }]);
   });
 
+  it("flags an inline_policy written as an apply-time expression", () => {
+    const findings = run(noWildcardActions, stackInput({ aws_iam_role: { r: { inline_policy: [{ name: "x", policy: "${file(\"policy.json\")}" }] } } }));
+    expect(findings).toEqual([{ address: "test-stack/aws_iam_role.r (inline_policy[0].policy)", message: expect.stringContaining("cannot be checked") }]);
+  });
+
   it("leaves a Deny of * alone: it only takes permissions away", () => {
     const policy = JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] });
     expect(run(noWildcardActions, stackInput({ aws_s3_bucket_policy: { p: { policy } } }))).toEqual([]);

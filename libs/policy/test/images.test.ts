@@ -20,6 +20,11 @@ describe("K8S-IMG-001 prod images pinned by digest", () => {
     ]);
   });
 
+  it("flags a prod image whose digest is not a whole sha256 digest", () => {
+    const truncated = restrictedDeployment("tenant-t", "gradyent/tech-interview@sha256:0123abcd");
+    expect(run(imagesPinnedByDigestInProd, input({ env: "prod", kubernetes: [truncated] }))).toHaveLength(1);
+  });
+
   it("passes digest-pinned images in prod, and leaves tags alone outside prod", () => {
     const pinned = input({ env: "prod", stacks: [release({ repository: "r", tag: "latest", digest: DIGEST })], kubernetes: [restrictedDeployment("t", `r:latest@${DIGEST}`)] });
     expect(run(imagesPinnedByDigestInProd, pinned)).toEqual([]);

@@ -50,6 +50,9 @@ const cases: [string, Rule, (pod: ReturnType<typeof podSpecOf>) => void, string]
   ["K8S-POD-003 flags a container adding SYS_ADMIN", dropAllCapabilities, (pod) => {
     pod.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["SYS_ADMIN"] };
   }, "capabilities.add includes SYS_ADMIN"],
+  ["K8S-POD-003 still flags SYS_ADMIN added beside NET_BIND_SERVICE", dropAllCapabilities, (pod) => {
+    pod.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_BIND_SERVICE", "SYS_ADMIN"] };
+  }, "capabilities.add includes SYS_ADMIN"],
   ["K8S-POD-004 flags an Unconfined seccomp profile", seccompProfile, (pod) => {
     pod.containers[0].securityContext.seccompProfile = { type: "Unconfined" };
   }, "seccompProfile.type is Unconfined"],
@@ -59,6 +62,9 @@ const cases: [string, Rule, (pod: ReturnType<typeof podSpecOf>) => void, string]
   }, "no seccompProfile"],
   ["K8S-POD-005 flags a writable root filesystem", readOnlyRootFilesystem, (pod) => {
     pod.containers[0].securityContext.readOnlyRootFilesystem = false;
+  }, "readOnlyRootFilesystem is not true"],
+  ["K8S-POD-005 flags a container that leaves readOnlyRootFilesystem unset", readOnlyRootFilesystem, (pod) => {
+    delete pod.containers[0].securityContext.readOnlyRootFilesystem;
   }, "readOnlyRootFilesystem is not true"],
   ["K8S-POD-006 flags a privileged container", noPrivilegedContainers, (pod) => {
     pod.containers[0].securityContext.privileged = true;
@@ -86,6 +92,21 @@ describe("pod security rules on violating pods", () => {
     const findings = run(rule, breaking(change));
     expect(findings.length).toBeGreaterThan(0);
     expect(findings[0]).toEqual({ address: ADDRESS, message: expect.stringContaining(message) });
+  });
+
+  it("K8S-POD-003 accepts NET_BIND_SERVICE, the one capability restricted lets a container add", () => {
+    const binding = breaking((pod) => {
+      pod.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_BIND_SERVICE"] };
+    });
+    expect(run(dropAllCapabilities, binding)).toEqual([]);
+  });
+
+  it("K8S-POD-004 accepts a seccomp profile set once on the pod for every container", () => {
+    const podLevel = breaking((pod) => {
+      delete pod.containers[0].securityContext.seccompProfile;
+      pod.securityContext.seccompProfile = { type: "RuntimeDefault" };
+    });
+    expect(run(seccompProfile, podLevel)).toEqual([]);
   });
 
   it("checks init containers too, not only the main ones", () => {

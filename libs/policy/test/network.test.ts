@@ -27,4 +27,14 @@ describe("AWS-VPC-001 VPC flow logs", () => {
     const logged = stackInput({ aws_vpc: { main: {} }, aws_flow_log: { f: { vpc_id: "${aws_vpc.main.id}", traffic_type: "ALL" } } });
     expect(run(vpcFlowLogs, logged)).toEqual([]);
   });
+
+  it("flags an aws_flow_log of the VPC that records only accepted traffic", () => {
+    const partial = stackInput({ aws_vpc: { main: {} }, aws_flow_log: { f: { vpc_id: "${aws_vpc.main.id}", traffic_type: "ACCEPT" } } });
+    expect(run(vpcFlowLogs, partial)).toEqual([{ address: "test-stack/aws_flow_log.f", message: "traffic_type is ACCEPT, not ALL" }]);
+  });
+
+  it("recognizes the module by its fully qualified registry source too", () => {
+    const qualified = input({ stacks: [{ name: "test-stack", json: { module: { vpc: { source: "registry.terraform.io/terraform-aws-modules/vpc/aws", enable_flow_log: false } } } }] });
+    expect(run(vpcFlowLogs, qualified)).toEqual([{ address: "test-stack/module.vpc", message: "the VPC module's enable_flow_log is not true" }]);
+  });
 });

@@ -30,6 +30,12 @@ describe("K8S-RBAC-002 no in-cluster admin bindings", () => {
     ]);
   });
 
+  it("flags a binding to the aggregated admin ClusterRole", () => {
+    expect(run(noClusterAdminBindings, input({ kubernetes: [binding({ kind: "ClusterRole", name: "admin" }, [{ kind: "User", name: "u" }])] }))).toEqual([
+      { address: "test-stack/helm_release.t ClusterRoleBinding b", message: "binds ClusterRole admin" },
+    ]);
+  });
+
   it("passes a binding of a narrow role to a named user", () => {
     expect(run(noClusterAdminBindings, input({ kubernetes: [binding({ kind: "ClusterRole", name: "collector" }, [{ kind: "User", name: "collector" }])] }))).toEqual([]);
   });

@@ -33,4 +33,10 @@ describe("TF-STATE-003 prod state is remote", () => {
     expect(run(prodStateIsRemote, withBackend(local, "dev"))).toEqual([]);
     expect(run(prodStateIsRemote, withBackend({ s3 }, "prod"))).toEqual([]);
   });
+
+  it("flags a prod stack that declares no backend (Terraform's default is local)", () => {
+    expect(run(prodStateIsRemote, input({ env: "prod", stacks: [{ name: "test-stack", json: {} }] }))).toEqual([
+      { address: "test-stack/terraform.backend", message: "prod stack uses the default local backend" },
+    ]);
+  });
 });

@@ -109,6 +109,11 @@ describe("K8S-NET-003 NetworkPolicies are enforced", () => {
     const off = object({ kind: "ConfigMap", metadata: { name: "amazon-vpc-cni", namespace: "kube-system" }, data: { "enable-network-policy-controller": "false" } }, "kube-system");
     expect(run(networkPolicyEnforced, tenant({ enforcement: off }))).toHaveLength(1);
   });
+
+  it("does not accept the ConfigMap in another namespace than kube-system", () => {
+    const elsewhere = object({ kind: "ConfigMap", metadata: { name: "amazon-vpc-cni", namespace: NS }, data: { "enable-network-policy-controller": "true" } }, NS);
+    expect(run(networkPolicyEnforced, tenant({ enforcement: elsewhere }))).toHaveLength(1);
+  });
 });
 
 describe("K8S-NS-001 tenant ResourceQuota", () => {
@@ -153,6 +158,15 @@ describe("K8S-NS-004 tenants cannot open load balancers", () => {
     expect(findings).toEqual([
       { address: "namespace tenant-t", message: "ResourceQuota services.loadbalancers is unset, not 0" },
       { address: "test-stack/helm_release.t Service tenant-t/direct", message: "Service of type LoadBalancer" },
+    ]);
+  });
+});
+
+describe("K8S-NS-004 NodePort Services", () => {
+  it("flags a tenant Service of type NodePort", () => {
+    const service = object({ kind: "Service", metadata: { name: "direct", namespace: NS }, spec: { type: "NodePort" } }, NS);
+    expect(run(tenantNoLoadBalancers, { ...tenant(), kubernetes: [...tenant().kubernetes, service] })).toEqual([
+      { address: "test-stack/helm_release.t Service tenant-t/direct", message: "Service of type NodePort" },
     ]);
   });
 });
