@@ -64,7 +64,10 @@ export interface PolicyStatement {
   readonly effect: string;
   readonly actions: readonly string[];
   readonly notActions: readonly string[];
+  /** `Principal`: who the statement applies to (`*` for everyone). */
   readonly principals: readonly string[];
+  /** `NotPrincipal`: in an Allow, everyone except these. */
+  readonly notPrincipals: readonly string[];
   readonly hasCondition: boolean;
 }
 
@@ -101,7 +104,8 @@ function statementsOfJson(doc: Json): PolicyStatement[] {
     effect: String(s.Effect ?? ""),
     actions: asList(s.Action),
     notActions: asList(s.NotAction),
-    principals: [...principalsOf(s.Principal), ...principalsOf(s.NotPrincipal)],
+    principals: principalsOf(s.Principal),
+    notPrincipals: principalsOf(s.NotPrincipal),
     hasCondition: isObject(s.Condition) && Object.keys(s.Condition).length > 0,
   }));
 }
@@ -110,13 +114,14 @@ function statementsOfJson(doc: Json): PolicyStatement[] {
 function statementsOfDataSource(body: Json): PolicyStatement[] {
   const raw = Array.isArray(body.statement) ? body.statement : body.statement === undefined ? [] : [body.statement];
   return raw.filter(isObject).map((s) => {
-    const principalBlocks = [...asObjects(s.principals), ...asObjects(s.not_principals)];
+    const identifiers = (blocks: Json[]) => blocks.flatMap((p) => asList(p.identifiers).map((id) => (id === "*" ? "*" : `${String(p.type)}:${id}`)));
     return {
       sid: typeof s.sid === "string" ? s.sid : undefined,
       effect: String(s.effect ?? "Allow"),
       actions: asList(s.actions),
       notActions: asList(s.not_actions),
-      principals: principalBlocks.flatMap((p) => asList(p.identifiers).map((id) => (id === "*" ? "*" : `${String(p.type)}:${id}`))),
+      principals: identifiers(asObjects(s.principals)),
+      notPrincipals: identifiers(asObjects(s.not_principals)),
       hasCondition: asObjects(s.condition).length > 0,
     };
   });

@@ -109,6 +109,23 @@ describe("AWS-IAM-003 no grants to Principal * without a condition", () => {
     expect(findings).toEqual([{ address: "test-stack/aws_iam_role.r (assume_role_policy)", message: expect.stringContaining("anyone") }]);
   });
 
+  it("flags an Allow with NotPrincipal, which grants every principal but the ones listed", () => {
+    const statement = { Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::111122223333:role/blocked" }, Action: "SNS:Publish", Resource: "*" };
+    expect(run(noPublicPrincipal, stackInput({ aws_sns_topic_policy: { p: { policy: JSON.stringify({ Statement: [statement] }) } } }))).toEqual([
+      { address: "test-stack/aws_sns_topic_policy.p (policy)", message: expect.stringContaining("NotPrincipal") },
+    ]);
+  });
+
+  it("flags an aws_iam_policy_document granting to identifier * or through not_principals", () => {
+    const document = (statement: object) => ({ stacks: [{ name: "test-stack", json: { data: { aws_iam_policy_document: { d: { statement: [statement] } } } } }] });
+    const star = { effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["*"] }] };
+    const allBut = { effect: "Allow", actions: ["sts:AssumeRole"], not_principals: [{ type: "AWS", identifiers: ["arn:aws:iam::111122223333:root"] }] };
+    expect(run(noPublicPrincipal, { ...stackInput({}), ...document(star) })).toHaveLength(1);
+    expect(run(noPublicPrincipal, { ...stackInput({}), ...document(allBut) })).toEqual([
+      { address: "test-stack/data.aws_iam_policy_document.d", message: expect.stringContaining("NotPrincipal") },
+    ]);
+  });
+
   it("accepts Principal * when a condition narrows it (e.g. aws:PrincipalOrgID)", () => {
     const statement = { Effect: "Allow", Principal: "*", Action: "SNS:Publish", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-123" } } };
     expect(run(noPublicPrincipal, stackInput({ aws_sns_topic_policy: { p: { policy: JSON.stringify({ Statement: [statement] }) } } }))).toEqual([]);

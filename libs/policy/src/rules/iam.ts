@@ -62,18 +62,22 @@ export const noAdministratorAccess: Rule = {
 
 export const noPublicPrincipal: Rule = {
   id: "AWS-IAM-003",
-  title: "No policy grants to Principal `*` without a condition",
+  title: "No policy grants to Principal `*` (or NotPrincipal) without a condition",
   control:
     "Trust and resource policies (role trust, SNS topic, KMS key, bucket policies) name who may act; `*` without a " +
-    "condition lets any AWS account assume the role or use the resource.",
+    "condition lets any AWS account assume the role or use the resource, and so does an Allow with NotPrincipal (everyone but the listed principals).",
   check: ({ stacks }) =>
     stacks.flatMap((stack) =>
       policyDocuments(stack).flatMap(({ address, statements }) =>
-        statements.flatMap((s, i) =>
-          s.effect === "Allow" && s.principals.some((p) => p === "*" || p.endsWith(":*")) && !s.hasCondition
-            ? [{ address, message: `statement ${s.sid ?? i} allows Principal "*" with no Condition: anyone in any AWS account` }]
-            : [],
-        ),
+        statements.flatMap((s, i): Violation[] => {
+          if (s.effect !== "Allow" || s.hasCondition) return [];
+          if (s.principals.includes("*")) {
+            return [{ address, message: `statement ${s.sid ?? i} allows Principal "*" with no Condition: anyone in any AWS account` }];
+          }
+          return s.notPrincipals.length > 0
+            ? [{ address, message: `statement ${s.sid ?? i} allows NotPrincipal [${s.notPrincipals.join(", ")}] with no Condition: anyone else in any AWS account` }]
+            : [];
+        }),
       ),
     ),
 };
