@@ -1,6 +1,7 @@
 /** Container image supply chain: what runs in prod is the exact build that was reviewed. */
 import { addressOf, containersOf, podBearing } from "../kubernetes";
-import { isObject, resources } from "../terraform";
+import YAML from "yaml";
+import { isObject, isToken, resources } from "../terraform";
 import type { Json, Rule, Violation } from "../types";
 
 export const DIGEST_REFERENCE = /@sha256:[a-f0-9]{64}$/;
@@ -31,12 +32,15 @@ export const imagesPinnedByDigestInProd: Rule = {
     );
     const values = resources(input.stacks, ["helm_release"]).flatMap((release) =>
       (Array.isArray(release.body.values) ? release.body.values : []).flatMap((text, i): Violation[] => {
+        const unreadable = (why: string): Violation[] => [{ address: release.address, message: `values[${i}] ${why}, so its images cannot be verified` }];
         let parsed: unknown;
         try {
-          parsed = JSON.parse(String(text));
+          // YAML is a superset of JSON: the provider accepts either. Expressions inside strings stay strings.
+          parsed = YAML.parse(String(text));
         } catch {
-          return [];
+          return unreadable("is not valid YAML");
         }
+        if (parsed !== null && !isObject(parsed)) return unreadable(isToken(parsed) ? "is an apply-time expression" : "is not a map of values");
         return imageValues(parsed, "").flatMap(({ path, image }) =>
           typeof image.digest === "string" && DIGEST.test(image.digest)
             ? []
