@@ -33,9 +33,6 @@ const WORKLOAD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
   CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
 
-/** Kinds whose pods are long-running replicas behind a selector (NetworkPolicy must cover them). */
-export const CONTROLLER_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"] as const;
-
 function at(value: unknown, path: readonly string[]): unknown {
   let node = value;
   for (const key of path) node = isObject(node) ? node[key] : undefined;

@@ -68,6 +68,28 @@ describe("K8S-NET-001 every tenant namespace has an ingress NetworkPolicy coveri
   });
 });
 
+describe("K8S-NET-001 and K8S-NET-004 cover every pod-making object of a tenant, except helm test hooks", () => {
+  const podSpec = () => podSpecOf(restrictedDeployment(NS));
+  const cronJob = object({ kind: "CronJob", metadata: { name: "report", namespace: NS }, spec: { jobTemplate: { spec: { template: { metadata: { labels: { job: "report" } }, spec: podSpec() } } } } }, NS);
+  const bare = object({ kind: "Pod", metadata: { name: "debug", namespace: NS, labels: { debug: "yes" } }, spec: podSpec() }, NS);
+  const helmTest = object({ kind: "Pod", metadata: { name: "t-test", namespace: NS, labels: { test: "yes" }, annotations: { "helm.sh/hook": "test" } }, spec: podSpec() }, NS);
+  const withExtra = (...extra: KubernetesObject[]) => ({ ...tenant(), kubernetes: [...tenant().kubernetes, ...extra] });
+
+  it.each([
+    [tenantNetworkPolicy.id, tenantNetworkPolicy, "its pods are selected by no ingress NetworkPolicy"],
+    [tenantEgressRestricted.id, tenantEgressRestricted, "its pods are selected by no NetworkPolicy restricting egress"],
+  ] as const)("%s flags a CronJob and a bare Pod no policy selects", (_id, rule, message) => {
+    expect(run(rule, withExtra(cronJob, bare))).toEqual([
+      { address: "test-stack/helm_release.t CronJob tenant-t/report", message },
+      { address: "test-stack/helm_release.t Pod tenant-t/debug", message },
+    ]);
+  });
+
+  it.each([tenantNetworkPolicy, tenantEgressRestricted].map((rule) => [rule.id, rule] as const))("%s leaves the helm test pod to the documented gap", (_id, rule) => {
+    expect(run(rule, withExtra(helmTest))).toEqual([]);
+  });
+});
+
 describe("K8S-NET-004 tenant workloads cannot send traffic anywhere they like", () => {
   it("flags a workload whose only NetworkPolicy restricts ingress", () => {
     const ingressOnly = networkPolicy({ podSelector: { matchLabels: POD_LABELS }, policyTypes: ["Ingress"], ingress: [{ from: [ingressControllerPeer] }] });

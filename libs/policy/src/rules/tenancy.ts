@@ -3,7 +3,7 @@
  * Admission, a NetworkPolicy that is actually enforced, a quota and a limit range, and cannot open its own
  * load balancer or read API credentials.
  */
-import { CONTROLLER_KINDS, addressOf, kindOf, labelsOf, metadataOf, nameOf, podTemplateOf, selects } from "../kubernetes";
+import { addressOf, kindOf, labelsOf, metadataOf, nameOf, podBearing, podTemplateOf, selects, type PodTemplate } from "../kubernetes";
 import { isObject } from "../terraform";
 import type { Json, KubernetesObject, PolicyInput, Rule, Violation } from "../types";
 
@@ -11,6 +11,17 @@ const inNamespace = (input: PolicyInput, namespace: string, kind: string): Kuber
   input.kubernetes.filter((o) => kindOf(o) === kind && o.namespace === namespace);
 
 const spec = (object: KubernetesObject): Json => (isObject(object.manifest.spec) ? object.manifest.spec : {});
+
+/** A `helm test` hook: a short-lived pod that must reach the Service (a known gap in docs/security.md). */
+function isHelmTestHook(object: KubernetesObject): boolean {
+  const annotations = metadataOf(object).annotations;
+  const hooks = isObject(annotations) ? String(annotations["helm.sh/hook"] ?? "") : "";
+  return hooks.split(",").some((hook) => hook.trim() === "test");
+}
+
+/** Everything in a tenant namespace that makes pods (workloads, Jobs, CronJobs, bare Pods), helm test hooks aside. */
+const tenantWorkloads = (input: PolicyInput, namespace: string): { object: KubernetesObject; pod: PodTemplate }[] =>
+  podBearing(input.kubernetes.filter((o) => o.namespace === namespace && !isHelmTestHook(o)));
 
 /** A NetworkPolicy restricts ingress when its policyTypes include Ingress (Kubernetes' default when unset). */
 const restrictsIngress = (policy: KubernetesObject): boolean => {
@@ -28,14 +39,11 @@ export const tenantNetworkPolicy: Rule = {
     input.tenantNamespaces.flatMap((namespace): Violation[] => {
       const policies = inNamespace(input, namespace, "NetworkPolicy").filter(restrictsIngress);
       if (policies.length === 0) return [{ address: `namespace ${namespace}`, message: "no NetworkPolicy restricting ingress" }];
-      return input.kubernetes
-        .filter((o) => o.namespace === namespace && (CONTROLLER_KINDS as readonly string[]).includes(kindOf(o)))
-        .flatMap((workload) => {
-          const labels = labelsOf(podTemplateOf(workload)?.metadata);
-          return policies.some((policy) => selects(spec(policy).podSelector, labels))
-            ? []
-            : [{ address: addressOf(workload), message: "its pods are selected by no ingress NetworkPolicy" }];
-        });
+      return tenantWorkloads(input, namespace).flatMap(({ object, pod }) =>
+        policies.some((policy) => selects(spec(policy).podSelector, labelsOf(pod.metadata)))
+          ? []
+          : [{ address: addressOf(object), message: "its pods are selected by no ingress NetworkPolicy" }],
+      );
     }),
 };
 
@@ -86,10 +94,9 @@ export const tenantEgressRestricted: Rule = {
   check: (input) =>
     input.tenantNamespaces.flatMap((namespace): Violation[] => {
       const policies = inNamespace(input, namespace, "NetworkPolicy").filter(restrictsEgress);
-      const uncovered = input.kubernetes
-        .filter((o) => o.namespace === namespace && (CONTROLLER_KINDS as readonly string[]).includes(kindOf(o)))
-        .filter((workload) => !policies.some((policy) => selects(spec(policy).podSelector, labelsOf(podTemplateOf(workload)?.metadata))))
-        .map((workload) => ({ address: addressOf(workload), message: "its pods are selected by no NetworkPolicy restricting egress" }));
+      const uncovered = tenantWorkloads(input, namespace)
+        .filter(({ pod }) => !policies.some((policy) => selects(spec(policy).podSelector, labelsOf(pod.metadata))))
+        .map(({ object }) => ({ address: addressOf(object), message: "its pods are selected by no NetworkPolicy restricting egress" }));
       const open = policies.flatMap((policy) => {
         const rules = Array.isArray(spec(policy).egress) ? (spec(policy).egress as unknown[]).filter(isObject) : [];
         return rules.flatMap((rule, i): Violation[] => {
