@@ -7,6 +7,9 @@ export interface CostLine {
   readonly item: string;
   readonly quantity: number;
   readonly unit: string;
+  /** Hours a month each unit is billed for; 1 for prices per GB or per month. */
+  readonly hours: number;
+  /** USD per unit, per hour when `hours` > 1. */
   readonly unitPrice: number;
   readonly monthlyUsd: number;
   readonly basis: string;
@@ -30,6 +33,7 @@ const line = (item: string, quantity: number, unit: string, unitPrice: number, b
   item,
   quantity,
   unit,
+  hours,
   unitPrice,
   monthlyUsd: Math.round(quantity * unitPrice * hours * 100) / 100,
   basis,
@@ -66,17 +70,17 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
   const flowGb = (prod ? ASSUMPTIONS.flowLogGbPerMonth.prod : ASSUMPTIONS.flowLogGbPerMonth.nonProd) * flowLogs;
 
   const lines: CostLine[] = [
-    line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster-hour", p.eksClusterHour, "aws_eks_cluster", HOURS_PER_MONTH),
-    line("NAT gateway", nat, "gateway-hour", p.natGatewayHour, "module.vpc NAT settings", HOURS_PER_MONTH),
+    line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster", p.eksClusterHour, "aws_eks_cluster", HOURS_PER_MONTH),
+    line("NAT gateway", nat, "gateway", p.natGatewayHour, "module.vpc NAT settings", HOURS_PER_MONTH),
     line("NAT data processing", nat > 0 ? natGb : 0, "GB", p.natGatewayGb, "assumption"),
-    line("Network Load Balancer", nlbs, "NLB-hour", p.nlbHour, "Traefik LoadBalancer Service", HOURS_PER_MONTH),
-    line("NLB capacity units", nlbs * ASSUMPTIONS.nlbLcu, "NLCU-hour", p.nlbLcuHour, "assumption", HOURS_PER_MONTH),
-    line("Public IPv4 addresses", nat + nlbs * azs, "address-hour", p.publicIpv4Hour, "NAT EIPs + one per NLB subnet", HOURS_PER_MONTH),
+    line("Network Load Balancer", nlbs, "NLB", p.nlbHour, "Traefik LoadBalancer Service", HOURS_PER_MONTH),
+    line("NLB capacity units", nlbs * ASSUMPTIONS.nlbLcu, "NLCU", p.nlbLcuHour, "assumption", HOURS_PER_MONTH),
+    line("Public IPv4 addresses", nat + nlbs * azs, "address", p.publicIpv4Hour, "NAT EIPs + one per NLB subnet", HOURS_PER_MONTH),
     line("KMS customer-managed keys", resources(iac, "aws_kms_key").length, "key-month", p.kmsKeyMonth, "aws_kms_key"),
     line("CloudWatch Logs ingestion", cpGb + flowGb, "GB", p.logsIngestGb, "assumption per log group"),
     line("CloudWatch alarms", resources(iac, "aws_cloudwatch_metric_alarm").length, "alarm-month", p.alarmMonth, "aws_cloudwatch_metric_alarm"),
-    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node-hour", p.nodeHour, "assumption", HOURS_PER_MONTH),
-    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node-hour", p.autoModeNodeHour, "assumption", HOURS_PER_MONTH),
+    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node", p.nodeHour, "assumption", HOURS_PER_MONTH),
+    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node", p.autoModeNodeHour, "assumption", HOURS_PER_MONTH),
   ];
   const totalUsd = Math.round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
   return {
@@ -107,13 +111,18 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
 export function formatEstimate(e: Estimate): string {
   const usd = (n: number) => `$${n.toFixed(2)}`;
   const rows = e.lines.map(
-    (l) => `  ${l.item.padEnd(38)} ${String(l.quantity).padStart(4)} ${l.unit.padEnd(13)} @ ${`$${l.unitPrice.toFixed(4)}`.padStart(8)}  ${usd(l.monthlyUsd).padStart(9)}  (${l.basis})`,
+    (l) => {
+      const per = l.hours > 1 ? `${l.unit} x ${l.hours} h` : l.unit;
+      // Every digit the price list has (at least four), so the row's arithmetic can be redone.
+      const price = `$${l.unitPrice.toFixed(5).replace(/0$/, "")}${l.hours > 1 ? "/h" : ""}`;
+      return `  ${l.item.padEnd(38)} ${String(l.quantity).padStart(4)} ${per.padEnd(18)} @ ${price.padStart(10)}  ${usd(l.monthlyUsd).padStart(9)}  (${l.basis})`;
+    },
   );
   return [
     `Deployment ${e.deploymentId} in ${e.region}: estimated monthly baseline ${usd(e.totalUsd)}`,
     `  prices: AWS on-demand list prices for ${e.priceRegion} in libs/cost/src/prices.ts, ${PRICE_SOURCE}: verify with the AWS Pricing Calculator`,
     ...rows,
-    `  ${"total".padEnd(38)} ${" ".repeat(34)}${usd(e.totalUsd).padStart(9)}`,
+    `  ${"total".padEnd(38)} ${" ".repeat(41)}${usd(e.totalUsd).padStart(9)}`,
     "  assumptions:",
     ...e.assumptions.map((a) => `    - ${a}`),
     "  not estimated (usage-based):",

@@ -60,6 +60,44 @@ describe("the monthly baseline estimate", () => {
     expect(estimateBaseline(prod, prodStacks.iac, prodStacks.helm).totalUsd * 1.2).toBeLessThan(DEFAULT_BUDGET_USD.prod * 0.8);
   });
 
+  it("prints rows whose arithmetic a reader can redo: quantity x hours x price = amount", () => {
+    const rows = formatEstimate(devEstimate).split("\n").filter((row) => / @ +\$/.test(row));
+    expect(rows).toHaveLength(devEstimate.lines.length);
+    for (const row of rows) {
+      const match = /^\s+.+?\s{2,}(\d+(?:\.\d+)?) \S+(?: x (\d+) h)? +@ +\$(\d+\.\d+)\S* +\$(\d+\.\d\d)/.exec(row);
+      expect(match, row).not.toBeNull();
+      const [, quantity, hours, price, amount] = match!;
+      expect(Number(quantity) * Number(hours ?? 1) * Number(price), row).toBeCloseTo(Number(amount), 1);
+    }
+  });
+
+  it("takes every count from the stacks and every usage from the stated assumptions", () => {
+    expect(Object.fromEntries(devEstimate.lines.map((l) => [l.item, l.quantity]))).toEqual({
+      "EKS control plane (standard support)": 1,
+      "NAT gateway": 1,
+      "NAT data processing": 50,
+      "Network Load Balancer": 1,
+      "NLB capacity units": 1,
+      "Public IPv4 addresses": 4,
+      "KMS customer-managed keys": 1,
+      "CloudWatch Logs ingestion": 10,
+      "CloudWatch alarms": 4,
+      "Auto Mode nodes (EC2, on demand)": 3,
+      "Auto Mode management fee": 3,
+    });
+    const prodStacks = synthesizeDeployment(prod);
+    const prodLines = estimateBaseline(prod, prodStacks.iac, prodStacks.helm).lines;
+    expect(prodLines.find((l) => l.item === "NAT data processing")?.quantity).toBe(500);
+    expect(prodLines.find((l) => l.item === "CloudWatch Logs ingestion")?.quantity).toBe(30 + 50);
+    expect(natGatewayCount({ module: { vpc: { enable_nat_gateway: false, azs: ["a", "b", "c"] } } })).toBe(0);
+  });
+
+  it("mentions off-hours scaling exactly when the deployment scales to zero", () => {
+    expect(devEstimate.assumptions.some((a) => a.includes("off-hours"))).toBe(Boolean(dev.scaling.off_hours));
+    const prodStacks = synthesizeDeployment(prod);
+    expect(estimateBaseline(prod, prodStacks.iac, prodStacks.helm).assumptions.some((a) => a.includes("off-hours"))).toBe(false);
+  });
+
   it("falls back to us-east-1 prices for a region it has no list for, and says so", () => {
     const elsewhere = parseDeployment("deployment_id: ap01\nenv: dev\nregion: ap-southeast-2\n", "ap01.yaml");
     const stacks = synthesizeDeployment(elsewhere);
