@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { stackName } from "@gpp/deployment";
 import { measureInChild } from "@gpp/measure";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -49,29 +48,23 @@ export async function measureOfflinePlan(runs: number, onRun: (ms: number) => vo
   const { findOfflineTools } = await import("iac/plan-tools");
   const tools = findOfflineTools();
   if (!tools.ok) return { skipped: true, reason: tools.reason };
-  const { offlinePlan, readStackJson } = await import("iac/plan");
-  const { buildIacApp } = await import("iac/app");
+  const { offlinePlan } = await import("iac/plan");
+  const { withSynthesizedDeployment } = await import("@gpp/synth");
   const { defaultDeploymentsDir, loadDeploymentFile } = await import("@gpp/deployment");
   const deployment = loadDeploymentFile(path.join(defaultDeploymentsDir(), "gpp0.yaml"));
-  const name = stackName(deployment, "iac");
-  const outdir = mkdtempSync(path.join(tmpdir(), "bench-plan-"));
-  try {
-    buildIacApp([deployment], outdir).app.synth();
-    const json = readStackJson(outdir, name);
-    const samplesMs: number[] = [];
-    let changes = 0;
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      const result = await offlinePlan(name, json, tools);
-      const ms = performance.now() - started;
-      changes = result.plan.resource_changes.length;
-      samplesMs.push(ms);
-      onRun(ms);
-    }
-    return { skipped: false, stackName: name, awsVersion: tools.awsVersion, samplesMs, changes };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+  // offlinePlan copies the JSON into a folder of its own, so the synthesized folder can go at once.
+  const { name, json } = withSynthesizedDeployment(deployment, ({ iac }) => iac);
+  const samplesMs: number[] = [];
+  let changes = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = await offlinePlan(name, json, tools);
+    const ms = performance.now() - started;
+    changes = result.plan.resource_changes.length;
+    samplesMs.push(ms);
+    onRun(ms);
   }
+  return { skipped: false, stackName: name, awsVersion: tools.awsVersion, samplesMs, changes };
 }
 
 export interface TestSuiteMeasurement {

@@ -4,13 +4,11 @@
  * and every local chart release rendered by `helm template` with exactly the values the release carries.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Deployment } from "@gpp/deployment";
-import { App } from "cdktf";
-import { HelmStack, tenantNamespace } from "helm/stack";
-import { IacStack } from "iac/stack";
+import { withSynthesizedDeployment } from "@gpp/synth";
+import { tenantNamespace } from "helm/stack";
 import YAML from "yaml";
 import { stackKubernetesObjects } from "./kubernetes";
 import { blocks, isObject } from "./terraform";
@@ -25,23 +23,6 @@ export interface Unrendered {
 export interface Evidence {
   readonly input: PolicyInput;
   readonly unrendered: readonly Unrendered[];
-}
-
-interface CdktfManifest {
-  readonly stacks: Record<string, { readonly synthesizedStackPath: string; readonly workingDirectory: string }>;
-}
-
-/** Synthesizes the iac and helm stacks of a deployment into `outdir`; returns each stack and its folder. */
-export function synthesizeStacks(deployment: Deployment, outdir: string): { stack: SynthesizedStack; workingDirectory: string }[] {
-  const app = new App({ outdir });
-  new IacStack(app, deployment);
-  new HelmStack(app, deployment);
-  app.synth();
-  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8")) as CdktfManifest;
-  return Object.entries(manifest.stacks).map(([name, entry]) => ({
-    stack: { name, json: JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) },
-    workingDirectory: path.join(outdir, entry.workingDirectory),
-  }));
 }
 
 /** `helm template` arguments for the `set`, `set_list` and `set_sensitive` entries of a release. */
@@ -103,9 +84,8 @@ export function renderRelease(release: Json, chartDir: string, origin: string, o
  * release is then listed in `unrendered`.
  */
 export function collectEvidence(deployment: Deployment, helmPath: string | undefined): Evidence {
-  const outdir = mkdtempSync(path.join(tmpdir(), `gpp-policy-${deployment.deployment_id}-`));
-  try {
-    const synthesized = synthesizeStacks(deployment, outdir);
+  return withSynthesizedDeployment(deployment, ({ iac, helm }) => {
+    const synthesized = [iac, helm].map(({ name, json, workingDirectory }) => ({ stack: { name, json } as SynthesizedStack, workingDirectory }));
     const kubernetes: KubernetesObject[] = [];
     const unrendered: Unrendered[] = [];
     for (const { stack, workingDirectory } of synthesized) {
@@ -126,7 +106,7 @@ export function collectEvidence(deployment: Deployment, helmPath: string | undef
           ...renderRelease(release.body, chartDir, release.address, {
             helmPath,
             kubernetesVersion: deployment.cluster.kubernetes_version,
-            workDir: outdir,
+            workDir: workingDirectory,
           }),
         );
       }
@@ -141,7 +121,5 @@ export function collectEvidence(deployment: Deployment, helmPath: string | undef
       },
       unrendered,
     };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
