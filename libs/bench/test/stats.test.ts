@@ -38,9 +38,13 @@ describe("marginalCosts and linearityRatio", () => {
     const quadratic = [10, 100, 500].map((size) => ({ size, ms: size * size }));
     expect(linearityRatio(quadratic)).toBeCloseTo(600 / 110);
   });
-  it("give no ratio with fewer than two intervals", () => {
+  it("give a ratio of 1 for a single interval, and none for a single point", () => {
     expect(linearityRatio([{ size: 10, ms: 1 }, { size: 20, ms: 2 }])).toBe(1);
     expect(linearityRatio([{ size: 10, ms: 1 }])).toBeUndefined();
+  });
+  it("give no ratio when the first interval cost nothing or less (noise), rather than dividing by it", () => {
+    expect(linearityRatio([{ size: 10, ms: 50 }, { size: 100, ms: 50 }, { size: 500, ms: 90 }])).toBeUndefined();
+    expect(linearityRatio([{ size: 10, ms: 50 }, { size: 100, ms: 40 }, { size: 500, ms: 90 }])).toBeUndefined();
   });
 });
 
