@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { deploymentsFromEnvironment, runOrExit, stackName } from "@gpp/deployment";
+import { deploymentsFromEnvironment, parseCommandLine, runOrExit, stackName } from "@gpp/deployment";
 import { buildIacApp } from "../src/app";
 import { offlinePlan, readStackJson } from "./run";
 import { planSummary } from "./summary";
@@ -15,6 +15,12 @@ import { findOfflineTools } from "./tools";
 const outRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../cdktf.out/plan");
 
 async function main(): Promise<void> {
+  parseCommandLine({
+    command: "pnpm plan",
+    description:
+      "Synthesizes every iac stack and plans it offline (terraform init, validate, plan against the local provider mirror),\n" +
+      "then writes iac/cdktf.out/plan/<stack>/plan.json and summary.md. Exit 3 when terraform or the mirror is missing.",
+  });
   const tools = findOfflineTools();
   if (!tools.ok) {
     process.stderr.write(`Cannot plan offline: ${tools.reason}\n`);
@@ -27,10 +33,16 @@ async function main(): Promise<void> {
   const synthDir = mkdtempSync(path.join(tmpdir(), "iac-synth-"));
   try {
     buildIacApp(deployments, synthDir).app.synth();
+    // Every plan first: a failure in any leaves the previous review output as it was.
+    const results = [];
     for (const deployment of deployments) {
       const name = stackName(deployment, "iac");
-      const result = await offlinePlan(name, readStackJson(synthDir, name), tools);
-      const dir = path.join(outRoot, name);
+      results.push(await offlinePlan(name, readStackJson(synthDir, name), tools));
+    }
+    if (process.env.GPP_DEPLOYMENT === undefined) rmSync(outRoot, { recursive: true, force: true });
+    for (const result of results) {
+      const dir = path.join(outRoot, result.stackName);
+      rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, "plan.json"), JSON.stringify(result.plan, null, 2));
       const summary = planSummary(result);

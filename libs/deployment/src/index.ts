@@ -1,4 +1,5 @@
 export * from "./schema";
 export * from "./load";
 export * from "./naming";
+export * from "./command-line";
 export { cidrSubnet, parseIpv4Cidr } from "./cidr";

@@ -136,12 +136,15 @@ export const defaultDeploymentsDir = (): string =>
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../deployments");
 
 /**
- * What stack entry points call: the folder from `GPP_DEPLOYMENTS_DIR` (default `deployments/`),
- * narrowed to `GPP_DEPLOYMENT` when set.
+ * What stack entry points call: the folder from `GPP_DEPLOYMENTS_DIR` (default `deployments/`; a relative
+ * path is taken from where pnpm was started), narrowed to `GPP_DEPLOYMENT` when set.
  */
 export function deploymentsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Deployment[] {
   const only = env.GPP_DEPLOYMENT?.trim() || undefined;
-  return loadDeployments(env.GPP_DEPLOYMENTS_DIR?.trim() || defaultDeploymentsDir(), only);
+  const dir = env.GPP_DEPLOYMENTS_DIR?.trim();
+  // A relative folder means relative to where the user typed the command: pnpm runs scripts in the
+  // package's folder but records the caller's in INIT_CWD.
+  return loadDeployments(dir ? path.resolve(env.INIT_CWD ?? process.cwd(), dir) : defaultDeploymentsDir(), only);
 }
 
 /**

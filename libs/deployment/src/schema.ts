@@ -18,7 +18,9 @@ const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** AWS Budgets takes at most 10 email subscribers per notification (CreateBudget API). */
 export const MAX_ALARM_EMAILS = 10;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** AWS region names: a geography, an optional partition marker, a direction word and a number (us-gov-west-1, ap-southeast-7). */
+const REGION =
+  /^(us|eu|ap|sa|ca|me|af|il|mx|cn)-(gov-|iso-|isob-)?(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -259,12 +261,15 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
     issues.push({ path: ["network", "vpc_cidr"], message: `${vpc.cidr} is not inside an RFC 1918 private range (10/8, 172.16/12, 192.168/16)` });
   }
   // Defaults: three large private subnets for nodes and pods (Auto Mode gives pods VPC addresses),
-  // three small public ones that only hold load balancers and NAT gateways.
-  const privateSubnets = file.network.private_subnets ?? [0, 1, 2].map((i) => cidrSubnet(vpc, 4, i));
-  const publicSubnets = file.network.public_subnets ?? [0, 1, 2].map((i) => cidrSubnet(vpc, 8, 48 + i));
+  // three small public ones that only hold load balancers and NAT gateways. A VPC CIDR already at
+  // fault derives nothing, so the errors name only what the file says.
+  const vpcUsable = issues.every((issue) => issue.path.join(".") !== "network.vpc_cidr");
+  const derived = (newBits: number, first: number) => (vpcUsable ? [0, 1, 2].map((i) => cidrSubnet(vpc, newBits, first + i)) : []);
+  const privateSubnets = file.network.private_subnets ?? derived(4, 0);
+  const publicSubnets = file.network.public_subnets ?? derived(8, 48);
   const subnets: { path: (string | number)[]; net: Ipv4Network }[] = [];
   for (const [kind, list] of [["private_subnets", privateSubnets], ["public_subnets", publicSubnets]] as const) {
-    if (list.length !== 3) {
+    if (list.length !== 3 && vpcUsable) {
       issues.push({ path: ["network", kind], message: `must list exactly 3 subnets, one per availability zone, got ${list.length}` });
     }
     list.forEach((cidr, i) => {

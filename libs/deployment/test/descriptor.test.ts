@@ -7,6 +7,7 @@ import {
   DeploymentError,
   clusterName,
   defaultDeploymentsDir,
+  deploymentsFromEnvironment,
   loadDeployments,
   parseDeployment,
   resourceName,
@@ -90,6 +91,7 @@ const bad: [string, object, string, RegExp][] = [
   ["a deployment id that is too long", { ...minimal, deployment_id: "gpp01" }, "deployment_id", /exactly 4/],
   ["an unknown environment", { ...minimal, env: "qa" }, "env", /dev|prod/],
   ["a region that is not one", { ...minimal, region: "europe" }, "region", /AWS region/],
+  ["a misspelt region", { ...minimal, region: "eu-westt-1" }, "region", /AWS region/],
   ["an unknown top-level field", { ...minimal, vpc: {} }, "vpc", /unknown field/],
   ["an unknown nested field", { ...minimal, network: { vpc_cidr: "10.0.0.0/16", natGateways: 1 } }, "network.natGateways", /unknown field/],
   ["a CIDR that does not parse", { ...minimal, network: { vpc_cidr: "10.0.0.300/16" } }, "network.vpc_cidr", /not an IPv4 CIDR/],
@@ -131,6 +133,24 @@ const bad: [string, object, string, RegExp][] = [
   ["a base domain outside its hosted zone", { ...minimal, ingress: { hosted_zone: "example.org", base_domain: "apps.example.net" } }, "ingress.base_domain", /not inside the hosted zone example.org/],
   ["an image digest that is not sha256", { ...minimal, service: { image: { digest: "latest" } } }, "service.image.digest", /sha256/],
 ];
+
+describe("region names", () => {
+  it.each(["us-east-1", "eu-west-1", "ap-southeast-7", "us-gov-west-1", "cn-northwest-1", "mx-central-1", "il-central-1"])("accepts %s", (region) => {
+    expect(parse({ ...minimal, region }).region).toBe(region);
+  });
+});
+
+describe("a VPC CIDR at fault", () => {
+  it("is the only error: no subnets are derived from it to fail in turn", () => {
+    let message = "";
+    try {
+      parse({ ...minimal, network: { vpc_cidr: "10.0.0.0/8" } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split("\n")).toEqual([expect.stringMatching(/: network\.vpc_cidr: must be between \/16 and \/20/)]);
+  });
+});
 
 describe("bad descriptors are rejected with the file and field named", () => {
   it.each(bad)("%s", (_name, doc, field, message) => {
@@ -189,6 +209,14 @@ describe("a folder of deployments", () => {
     const dir = folder({ "abc1.yaml": minimal, "abc2.yaml": { ...minimal, deployment_id: "abc2" } });
     expect(loadDeployments(dir, "abc2").map((d) => d.deployment_id)).toEqual(["abc2"]);
     expect(() => loadDeployments(dir, "zzzz")).toThrow(/GPP_DEPLOYMENT: no deployment "zzzz"; found abc1, abc2/);
+  });
+
+  it("takes a relative GPP_DEPLOYMENTS_DIR from where pnpm was started, not from the package folder", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "caller-"));
+    mkdirSync(path.join(root, "mydeps"));
+    writeFileSync(path.join(root, "mydeps", "abc1.yaml"), stringify(minimal));
+    const found = deploymentsFromEnvironment({ GPP_DEPLOYMENTS_DIR: "mydeps", INIT_CWD: root });
+    expect(found.map((d) => d.file)).toEqual([path.join(root, "mydeps", "abc1.yaml")]);
   });
 
   it("refuses an empty folder", () => {
