@@ -114,7 +114,8 @@ export const deploymentFileSchema = z.strictObject({
   cluster: z
     .strictObject({
       kubernetes_version: z
-        .string()
+        // Unquoted, YAML reads 1.30 as the number 1.3: insist on the string and say why.
+        .string({ error: 'must be a quoted string such as "1.35" (unquoted, YAML reads 1.30 as the number 1.3)' })
         .regex(/^1\.\d{2}$/, 'must be a Kubernetes minor version such as "1.35"')
         .default("1.35"),
       public_access_cidrs: z.array(cidrField).optional(),

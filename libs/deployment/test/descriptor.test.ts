@@ -105,6 +105,7 @@ const bad: [string, object, string, RegExp][] = [
   ["an AZ outside the region", { ...minimal, availability_zones: ["eu-west-1a", "eu-west-1b", "us-east-1a"] }, "availability_zones[2]", /not an availability zone of region eu-west-1/],
   ["the same AZ twice", { ...minimal, availability_zones: ["eu-west-1a", "eu-west-1a", "eu-west-1b"] }, "availability_zones", /3 different/],
   ["two AZs", { ...minimal, availability_zones: ["eu-west-1a", "eu-west-1b"] }, "availability_zones", /exactly 3/],
+  ["an unquoted Kubernetes version", { ...minimal, cluster: { kubernetes_version: 1.3 } }, "cluster.kubernetes_version", /quoted string such as "1.35"/],
   ["a Kubernetes version that is not a minor version", { ...minimal, cluster: { kubernetes_version: "1.35.1" } }, "cluster.kubernetes_version", /minor version/],
   ["a prod deployment without an API allowlist", { ...minimal, env: "prod" }, "cluster.public_access_cidrs", /required for prod/],
   ["a prod API open to the world", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["0.0.0.0/0"] } }, "cluster.public_access_cidrs", /0.0.0.0\/0 in prod/],
