@@ -1,9 +1,8 @@
-import path from "node:path";
-import { defaultDeploymentsDir, loadDeploymentFile, type Deployment } from "@gpp/deployment";
+import { type Deployment } from "@gpp/deployment";
 import { Testing } from "cdktf";
 import { HelmStack } from "../src/stack";
 
-export const loadDefaultDeployment = (): Deployment => loadDeploymentFile(path.join(defaultDeploymentsDir(), "gpp0.yaml"));
+export { loadDefaultDeployment } from "@gpp/deployment";
 
 export type SynthesizedStack = {
   resource: Record<string, Record<string, Record<string, unknown>>>;

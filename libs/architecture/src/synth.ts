@@ -1,13 +1,10 @@
 /** The default deployment the diagrams describe, and its iac and helm stacks' Terraform JSON. */
-import path from "node:path";
-import { defaultDeploymentsDir, loadDeploymentFile, type Deployment } from "@gpp/deployment";
+import { DEFAULT_DEPLOYMENT_ID, loadDefaultDeployment, type Deployment } from "@gpp/deployment";
 import { withSynthesizedDeployment } from "@gpp/synth";
 
 /** The deployment the diagrams describe: the repository's built-in default. */
-export const DEFAULT_DEPLOYMENT_FILE = "deployments/gpp0.yaml";
-
-export const loadDefaultDeployment = (): Deployment =>
-  loadDeploymentFile(path.join(defaultDeploymentsDir(), path.basename(DEFAULT_DEPLOYMENT_FILE)));
+export const DEFAULT_DEPLOYMENT_FILE = `deployments/${DEFAULT_DEPLOYMENT_ID}.yaml`;
+export { loadDefaultDeployment };
 
 export interface SynthesizedStacks {
   readonly deployment: Deployment;

@@ -50,8 +50,8 @@ export async function measureOfflinePlan(runs: number, onRun: (ms: number) => vo
   if (!tools.ok) return { skipped: true, reason: tools.reason };
   const { offlinePlan } = await import("iac/plan");
   const { withSynthesizedDeployment } = await import("@gpp/synth");
-  const { defaultDeploymentsDir, loadDeploymentFile } = await import("@gpp/deployment");
-  const deployment = loadDeploymentFile(path.join(defaultDeploymentsDir(), "gpp0.yaml"));
+  const { loadDefaultDeployment } = await import("@gpp/deployment");
+  const deployment = loadDefaultDeployment();
   // offlinePlan copies the JSON into a folder of its own, so the synthesized folder can go at once.
   const { name, json } = withSynthesizedDeployment(deployment, ({ iac }) => iac);
   const samplesMs: number[] = [];

@@ -10,8 +10,8 @@ if ((pkg !== "iac" && pkg !== "helm") || !outdir) {
   process.stderr.write("usage: synth-child.ts <iac|helm> <outdir>\n");
   process.exit(2);
 }
-const { defaultDeploymentsDir, loadDeploymentFile } = await import("@gpp/deployment");
-const deployment = loadDeploymentFile(`${defaultDeploymentsDir()}/gpp0.yaml`);
+const { loadDefaultDeployment } = await import("@gpp/deployment");
+const deployment = loadDefaultDeployment();
 if (pkg === "iac") {
   const { buildIacApp } = await import("iac/app");
   buildIacApp([deployment], outdir).app.synth();

@@ -7,6 +7,8 @@ export interface CommandLine {
   readonly description: string;
   /** Boolean flags it takes besides --help, with what each does. */
   readonly flags?: Readonly<Record<string, string>>;
+  /** Whether it reads GPP_DEPLOYMENTS_DIR and GPP_DEPLOYMENT (default true). */
+  readonly readsDeployments?: boolean;
 }
 
 const ENVIRONMENT_HELP = [
@@ -17,7 +19,7 @@ const ENVIRONMENT_HELP = [
 
 export function usage(spec: CommandLine): string {
   const flags = Object.entries(spec.flags ?? {}).map(([flag, what]) => `  --${flag.padEnd(18)} ${what}`);
-  return [`Usage: ${spec.command} [options]`, "", spec.description, "", "Options:", ...flags, `  --${"help".padEnd(18)} show this help`, "", ...ENVIRONMENT_HELP, ""].join("\n");
+  return [`Usage: ${spec.command} [options]`, "", spec.description, "", "Options:", ...flags, `  --${"help".padEnd(18)} show this help`, "", ...(spec.readsDeployments === false ? [] : ENVIRONMENT_HELP), ""].join("\n");
 }
 
 /**

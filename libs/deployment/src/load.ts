@@ -135,6 +135,13 @@ export function loadDeployments(dir: string, only?: string): Deployment[] {
 export const defaultDeploymentsDir = (): string =>
   path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../deployments");
 
+/** The built-in default deployment's id; its file is `deployments/gpp0.yaml`. */
+export const DEFAULT_DEPLOYMENT_ID = "gpp0";
+
+/** The built-in default deployment, which diagrams, benchmarks and tests describe. */
+export const loadDefaultDeployment = (): Deployment =>
+  loadDeploymentFile(path.join(defaultDeploymentsDir(), `${DEFAULT_DEPLOYMENT_ID}.yaml`));
+
 /**
  * What stack entry points call: the folder from `GPP_DEPLOYMENTS_DIR` (default `deployments/`; a relative
  * path is taken from where pnpm was started), narrowed to `GPP_DEPLOYMENT` when set.

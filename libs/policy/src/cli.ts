@@ -3,11 +3,18 @@
  * GPP_DEPLOYMENT), renders the tenant chart releases with helm, runs every rule and prints the findings.
  * Exit 0: no findings. Exit 1: findings, or bad deployment input. Exit 2: helm could not be found.
  */
-import { deploymentsFromEnvironment, runOrExit } from "@gpp/deployment";
+import { deploymentsFromEnvironment, parseCommandLine, runOrExit } from "@gpp/deployment";
 import { resolveHelm } from "helm/tools";
 import { collectEvidence } from "./collect";
 import { evaluate, formatFindings } from "./engine";
 import { RULES } from "./rules";
+
+parseCommandLine({
+  command: "pnpm policy",
+  description:
+    "Runs every security rule over each deployment's synthesized stacks and rendered tenant manifests and prints the\n" +
+    "findings. Exit 0: no findings; 1: findings or bad deployment input; 2: helm not found or bad usage.",
+});
 
 runOrExit(() => {
   const deployments = deploymentsFromEnvironment();

@@ -1,9 +1,9 @@
 import path from "node:path";
-import { defaultDeploymentsDir, loadDeploymentFile, type Deployment } from "@gpp/deployment";
+import { loadDeploymentFile, type Deployment } from "@gpp/deployment";
 import { resolveHelm } from "helm/tools";
 
 /** The repository's default deployment (dev). */
-export const loadDefaultDeployment = (): Deployment => loadDeploymentFile(path.join(defaultDeploymentsDir(), "gpp0.yaml"));
+export { loadDefaultDeployment } from "@gpp/deployment";
 
 export const FIXTURES_DIR = path.resolve(import.meta.dirname, "fixtures");
 
