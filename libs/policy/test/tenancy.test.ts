@@ -184,6 +184,24 @@ describe("K8S-NS-004 tenants cannot open load balancers", () => {
   });
 });
 
+describe("K8S-NS-004 with several quotas in one namespace", () => {
+  // Kubernetes enforces every quota of a namespace, so the strictest one decides.
+  const second = (hard: Json) => object({ kind: "ResourceQuota", metadata: { name: "extra", namespace: NS }, spec: { hard } }, NS);
+
+  it("accepts a namespace where any quota allows 0, whichever comes last", () => {
+    const base = tenant();
+    const lenientLast = { ...base, kubernetes: [...base.kubernetes, second({ "services.loadbalancers": "5", "services.nodeports": "5" })] };
+    expect(run(tenantNoLoadBalancers, lenientLast)).toEqual([]);
+  });
+
+  it("flags a namespace where no quota allows 0, naming every value", () => {
+    const lenient = quota({ pods: "5", "services.loadbalancers": "2", "services.nodeports": "0" });
+    const base = tenant({ quota: lenient });
+    const both = { ...base, kubernetes: [...base.kubernetes, second({ "services.loadbalancers": "5" })] };
+    expect(run(tenantNoLoadBalancers, both)).toEqual([{ address: "namespace tenant-t", message: "ResourceQuota services.loadbalancers is 2, 5, not 0" }]);
+  });
+});
+
 describe("K8S-NS-004 NodePort Services", () => {
   it("flags a tenant Service of type NodePort", () => {
     const service = object({ kind: "Service", metadata: { name: "direct", namespace: NS }, spec: { type: "NodePort" } }, NS);

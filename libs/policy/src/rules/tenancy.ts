@@ -198,9 +198,15 @@ export const tenantNoLoadBalancers: Rule = {
   check: (input) =>
     input.tenantNamespaces.flatMap((namespace): Violation[] => {
       const found: Violation[] = [];
-      const hard = Object.assign({}, ...inNamespace(input, namespace, "ResourceQuota").map((q) => (isObject(spec(q).hard) ? spec(q).hard : {}))) as Json;
+      // Every quota of a namespace applies at once, so one that allows 0 is enough.
+      const hards = inNamespace(input, namespace, "ResourceQuota").map((q): Json => {
+        const hard = spec(q).hard;
+        return isObject(hard) ? hard : {};
+      });
       for (const key of ["services.loadbalancers", "services.nodeports"]) {
-        if (String(hard[key]) !== "0") found.push({ address: `namespace ${namespace}`, message: `ResourceQuota ${key} is ${hard[key] === undefined ? "unset" : String(hard[key])}, not 0` });
+        if (hards.some((hard) => String(hard[key]) === "0")) continue;
+        const set = hards.map((hard) => hard[key]).filter((value) => value !== undefined).map(String);
+        found.push({ address: `namespace ${namespace}`, message: `ResourceQuota ${key} is ${set.length === 0 ? "unset" : set.join(", ")}, not 0` });
       }
       for (const service of inNamespace(input, namespace, "Service")) {
         const type = spec(service).type;
