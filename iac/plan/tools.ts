@@ -1,6 +1,7 @@
 import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import semver from "semver";
 
 /** Where terraform and the offline provider mirror are, or why not. */
 export type OfflineTools =
@@ -42,13 +43,6 @@ export function mirrorCandidates(env: NodeJS.ProcessEnv = process.env): string[]
   ].filter((dir): dir is string => Boolean(dir));
 }
 
-const compareVersions = (a: string, b: string): number => {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-};
-
 /** The newest hashicorp/aws version in the first mirror folder that has one for this platform. */
 export function findAwsMirror(env: NodeJS.ProcessEnv = process.env): { dir: string; version: string } | undefined {
   for (const dir of mirrorCandidates(env)) {
@@ -65,7 +59,7 @@ export function findAwsMirror(env: NodeJS.ProcessEnv = process.env): { dir: stri
     } catch {
       continue;
     }
-    const newest = versions.sort(compareVersions).pop();
+    const newest = versions.filter((v) => semver.valid(v)).sort(semver.compare).pop();
     if (newest) return { dir, version: newest };
   }
   return undefined;

@@ -18,6 +18,7 @@ import {
   stackName,
   type Deployment,
 } from "@gpp/deployment";
+import { repositoryRoot } from "./paths";
 
 export interface DeploymentFacts {
   readonly deployment_id: string;
@@ -80,7 +81,6 @@ export function factsFor(id: string, dir: string, repositoryRoot: string): Deplo
   return deploymentFacts(deployment, descriptor);
 }
 
-const repositoryRoot = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 function main(): void {
   const [id, ...rest] = process.argv.slice(2);
@@ -89,7 +89,7 @@ function main(): void {
     process.exit(2);
   }
   const dir = process.env.GPP_DEPLOYMENTS_DIR?.trim() || defaultDeploymentsDir();
-  process.stdout.write(`${formatOutputs(factsFor(id, dir, repositoryRoot()))}\n`);
+  process.stdout.write(`${formatOutputs(factsFor(id, dir, repositoryRoot))}\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runOrExit(main);

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repositoryRoot } from "./paths";
 
 // action-validator ships a CommonJS WebAssembly build; createRequire loads it from ESM.
 const { validateWorkflow } = createRequire(import.meta.url)("@action-validator/core") as typeof import("@action-validator/core");
 
-export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export { repositoryRoot };
 export const workflowsDir = path.join(repositoryRoot, ".github/workflows");
 
 export const workflowFiles = (dir = workflowsDir): string[] =>
