@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
@@ -51,18 +51,57 @@ function zodProblems(error: z.ZodError): Problem[] {
   });
 }
 
+/**
+ * How deep a descriptor may nest. The deepest real path is a tenant's chart values (`tenants[i].values.a.b.c`,
+ * about 8 levels); anything far deeper is a mistake or an attack, refused before validation recurses into it.
+ */
+export const MAX_NESTING_DEPTH = 32;
+/** YAML aliases one descriptor may expand (the yaml library's own guard against "billion laughs" bombs). */
+export const MAX_YAML_ALIASES = 100;
+
+/** The path of the first value nested deeper than MAX_NESTING_DEPTH, or undefined. Iterative: no stack to overflow. */
+function tooDeep(root: unknown): (string | number)[] | undefined {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (pending.length > 0) {
+    const { value, path: at } = pending.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (at.length >= MAX_NESTING_DEPTH) return at;
+    const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    for (const [key, child] of entries) pending.push({ value: child, path: [...at, key] });
+  }
+  return undefined;
+}
+
 /** Parses and validates one descriptor's text; `file` is only used to name it in errors. */
 export function parseDeployment(text: string, file: string): Deployment {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new DeploymentError(
-      file,
-      doc.errors.map((e) => ({ field: "(syntax)", message: e.message.split("\n")[0] ?? e.message })),
-    );
+  const syntax = (message: string) => new DeploymentError(file, [{ field: "(syntax)", message }]);
+  let raw: unknown;
+  try {
+    const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      // The parser reports running out of stack on absurd nesting as one of its own errors.
+      if (doc.errors.some((e) => /call stack/i.test(e.message))) throw new RangeError("nesting");
+      throw new DeploymentError(
+        file,
+        doc.errors.map((e) => ({ field: "(syntax)", message: e.message.split("\n")[0] ?? e.message })),
+      );
+    }
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    if (error instanceof DeploymentError) throw error;
+    // The yaml library signals an alias bomb with a ReferenceError and runs out of stack on absurd nesting.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw syntax(`expands YAML aliases more than ${MAX_YAML_ALIASES} times (a "billion laughs" document): write the values out`);
+    }
+    if (error instanceof RangeError) throw syntax(`is nested too deeply to read (more than ${MAX_NESTING_DEPTH} levels are refused)`);
+    throw syntax(`cannot be read as YAML: ${(error as Error).message.split("\n")[0]}`);
   }
-  const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new DeploymentError(file, [{ field: "(file)", message: "must be a mapping with deployment_id, env and region" }]);
+  }
+  const deep = tooDeep(raw);
+  if (deep) {
+    throw new DeploymentError(file, [{ field: formatField(deep), message: `is nested more than ${MAX_NESTING_DEPTH} levels deep: no descriptor field needs that` }]);
   }
   const parsed = deploymentFileSchema.safeParse(raw);
   if (!parsed.success) throw new DeploymentError(file, zodProblems(parsed.error));
@@ -76,39 +115,69 @@ export function parseDeployment(text: string, file: string): Deployment {
 export function loadDeploymentFile(file: string): Deployment {
   let text: string;
   try {
+    // A named pipe or device would block the read forever, a folder fails obscurely: only regular files are read.
+    const stats = statSync(file);
+    if (!stats.isFile()) {
+      throw new DeploymentError(file, [{ field: "(file)", message: `is not a regular file (${kindOf(stats)}): a descriptor must be a plain file` }]);
+    }
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof DeploymentError) throw error;
     throw new DeploymentError(file, [{ field: "(file)", message: `cannot be read: ${(error as Error).message}` }]);
   }
   return parseDeployment(text, file);
 }
 
+function kindOf(stats: import("node:fs").Stats): string {
+  if (stats.isDirectory()) return "a folder";
+  if (stats.isFIFO()) return "a named pipe";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  return "not a file";
+}
+
+/** A descriptor's name: `<deployment_id>.yaml`, `.yml` or `.json`, extension in lower case. */
 const DESCRIPTOR = /\.(ya?ml|json)$/;
+/** Anything that looks like one, in any case: `gpp1.YAML` must not be skipped without a word. */
+const DESCRIPTOR_LIKE = /\.(ya?ml|json)$/i;
 
 /**
  * Loads every descriptor in `dir` (one file per deployment, named `<deployment_id>.yaml`), or only
- * the one whose id is `only`. Throws one error listing every problem in every file.
+ * the one whose id is `only`. Throws one error listing every problem in every file it reads.
+ *
+ * One rule for the folder: every entry whose name ends in .yaml, .yml or .json (in any case) and does
+ * not start with "." is a descriptor, and a descriptor that cannot be used is refused, never skipped.
+ * A narrowed run (`only`) reads only the files named for that id, so another deployment's broken
+ * descriptor never blocks it; an unnarrowed run (what CI runs) checks them all.
  */
 export function loadDeployments(dir: string, only?: string): Deployment[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => DESCRIPTOR.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => !n.startsWith(".") && DESCRIPTOR_LIKE.test(n))
+      .sort();
   } catch (error) {
     throw new DeploymentError(dir, [{ field: "(folder)", message: `cannot be read: ${(error as Error).message}` }]);
   }
+  const stem = (name: string) => name.replace(DESCRIPTOR_LIKE, "");
   const errors: DeploymentError[] = [];
   const byId = new Map<string, string>();
   const deployments: Deployment[] = [];
+  const present = names.map(stem);
+  if (only !== undefined) names = names.filter((n) => stem(n).toLowerCase() === only.toLowerCase());
   for (const name of names) {
     const file = path.join(dir, name);
     try {
+      if (!DESCRIPTOR.test(name)) {
+        const fixed = name.replace(DESCRIPTOR_LIKE, (ext) => ext.toLowerCase());
+        throw new DeploymentError(file, [{ field: "(file)", message: `has an upper-case extension, which the loader would otherwise skip: rename it ${fixed}` }]);
+      }
       const deployment = loadDeploymentFile(file);
-      const stem = name.replace(DESCRIPTOR, "");
       const other = byId.get(deployment.deployment_id);
       if (other) {
         throw new DeploymentError(file, [{ field: "deployment_id", message: `duplicate deployment id "${deployment.deployment_id}", also used by ${other}` }]);
       }
-      if (stem !== deployment.deployment_id) {
+      if (stem(name) !== deployment.deployment_id) {
         throw new DeploymentError(file, [{ field: "deployment_id", message: `"${deployment.deployment_id}" must match the file name (${name} should be ${deployment.deployment_id}.yaml)` }]);
       }
       byId.set(deployment.deployment_id, file);
@@ -120,15 +189,14 @@ export function loadDeployments(dir: string, only?: string): Deployment[] {
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeploymentsError(errors);
+  if (only !== undefined && deployments.length === 0) {
+    const found = present.length > 0 ? present.join(", ") : "none";
+    throw new DeploymentError(dir, [{ field: "GPP_DEPLOYMENT", message: `no deployment "${only}"; found ${found}` }]);
+  }
   if (deployments.length === 0) {
     throw new DeploymentError(dir, [{ field: "(folder)", message: "holds no deployment files (*.yaml, *.yml, *.json)" }]);
   }
-  if (only === undefined) return deployments;
-  const selected = deployments.filter((d) => d.deployment_id === only);
-  if (selected.length === 0) {
-    throw new DeploymentError(dir, [{ field: "GPP_DEPLOYMENT", message: `no deployment "${only}"; found ${deployments.map((d) => d.deployment_id).join(", ")}` }]);
-  }
-  return selected;
+  return deployments;
 }
 
 /** The repository's `deployments/` folder, which holds the built-in default deployment `gpp0`. */

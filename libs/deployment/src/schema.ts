@@ -1,6 +1,8 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { cidrSubnet, contains, isPrivateRange, overlaps, parseIpv4Cidr, type Ipv4Network } from "./cidr";
+import { kubernetesVersionProblem } from "./kubernetes-versions";
+import { tagCountProblem } from "./tags";
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -117,6 +119,10 @@ export const deploymentFileSchema = z.strictObject({
         // Unquoted, YAML reads 1.30 as the number 1.3: insist on the string and say why.
         .string({ error: 'must be a quoted string such as "1.35" (unquoted, YAML reads 1.30 as the number 1.3)' })
         .regex(/^1\.\d{2}$/, 'must be a Kubernetes minor version such as "1.35"')
+        .superRefine((version, ctx) => {
+          const problem = kubernetesVersionProblem(version);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        })
         .default("1.35"),
       public_access_cidrs: z.array(cidrField).optional(),
       admin_principal_arns: z
@@ -137,6 +143,10 @@ export const deploymentFileSchema = z.strictObject({
         .refine((key) => TAG_TEXT.test(key), "tag keys may only hold letters, digits, spaces and _ . : / = + - @"),
       z.string().max(256).regex(TAG_TEXT, "tag values may only hold letters, digits, spaces and _ . : / = + - @"),
     )
+    .superRefine((tags, ctx) => {
+      const problem = tagCountProblem(tags);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .default({}),
   ingress: z
     .strictObject({
