@@ -17,6 +17,21 @@ readonly HASHICORP_KEY_FINGERPRINT="C874011F0AB405110D02105534365D9472D7468F"
 readonly HASHICORP_KEY_URL="https://www.hashicorp.com/.well-known/pgp-key.txt"
 readonly AWSCLI_KEY_FINGERPRINT="FB5DB77FD5C118B80511ADA8A6310ACC4672475C"
 readonly AWSCLI_KEY_SERVER="hkps://keyserver.ubuntu.com"
+# SHA-256 of each pinned download, per architecture: the trust anchor for the three downloads whose
+# signature this script does not check, so a changed or compromised download host cannot swap the file
+# (and the checksum file beside it). Change them with the versions above, from the vendors' own lists.
+# Node 20.20.2: the release's PGP-signed SHASUMS256.txt as printed in the release post (signature not
+#   checked here; other public repositories pin the same values)
+#   (nodejs/nodejs.org, apps/site/pages/en/blog/release/v20.20.2.md, commit 97e7f35a98891b9561464d91450eb20562d5cbec).
+readonly NODE_SHA256_X64="df770b2a6f130ed8627c9782c988fda9669fa23898329a61a871e32f965e007d"   # node-v20.20.2-linux-x64.tar.xz
+readonly NODE_SHA256_ARM64="73093db209e4e9e09dd7d15a47aeaab1b74833830df03efa5f942a1122c5fa71" # node-v20.20.2-linux-arm64.tar.xz
+# helm 4.2.4: the release notes' per-file checksums (https://github.com/helm/helm/releases/tag/v4.2.4).
+readonly HELM_SHA256_AMD64="c306b46f719b0a4da32d0f78ee21bf90ce8d602f15b22ab753f0674d1670a7f3" # helm-v4.2.4-linux-amd64.tar.gz
+readonly HELM_SHA256_ARM64="564de2191b881e9f71b5606b25345821ea1682f06ab90499d3ab22b530176da1" # helm-v4.2.4-linux-arm64.tar.gz
+# kubectl 1.35.2: the values of dl.k8s.io's kubectl.sha256 files, as pinned by other public repositories
+#   (rancher/shell hack/make/deps.mk, KUBECTL_SUM_amd64/_arm64 for v1.35.2, and several more agreeing).
+readonly KUBECTL_SHA256_AMD64="924eb50779153f20cb668117d141440b95df2f325a64452d78dff9469145e277" # bin/linux/amd64/kubectl
+readonly KUBECTL_SHA256_ARM64="cd859449f54ad2cb05b491c490c13bb836cdd0886ae013c0aed3dd67ff747467" # bin/linux/arm64/kubectl
 # ------------------------------------------------------------------------------------------------
 
 readonly TOOLS=(node pnpm terraform helm kubectl aws)
@@ -33,8 +48,9 @@ Usage: $PROGRAM [--check | --dry-run] [--help]
 
 Installs Node (>= $NODE_MIN_VERSION; $NODE_VERSION when missing), pnpm $PNPM_VERSION, Terraform $TERRAFORM_VERSION,
 helm $HELM_VERSION, kubectl $KUBECTL_VERSION and AWS CLI $AWSCLI_VERSION into $INSTALL_PREFIX on Debian, Ubuntu or Fedora.
-Tools already at the pinned version are left alone. Every download is verified against the vendor's
-published SHA-256 checksums (and PGP signature where the vendor signs them) before anything is installed.
+Tools already at the pinned version are left alone. Every download is verified before anything is
+installed: Node, helm and kubectl against the SHA-256 pinned in this script (and the vendor's checksum
+file), Terraform and the AWS CLI against the vendor's PGP signature.
 
 Options:
   --check     Report each tool as ok, missing or wrong version; change nothing.
@@ -162,12 +178,18 @@ detect_os() {
   esac
 }
 
-# Architecture names as each vendor spells them.
-ARCH_GO="" ARCH_NODE="" ARCH_AWS=""
+# Architecture names as each vendor spells them, and the pinned SHA-256 of each download for this one.
+ARCH_GO="" ARCH_NODE="" ARCH_AWS="" NODE_SHA256="" HELM_SHA256="" KUBECTL_SHA256=""
 detect_arch() {
   case $MACHINE in
-    x86_64 | amd64) ARCH_GO=amd64 ARCH_NODE=x64 ARCH_AWS=x86_64 ;;
-    aarch64 | arm64) ARCH_GO=arm64 ARCH_NODE=arm64 ARCH_AWS=aarch64 ;;
+    x86_64 | amd64)
+      ARCH_GO=amd64 ARCH_NODE=x64 ARCH_AWS=x86_64
+      NODE_SHA256=$NODE_SHA256_X64 HELM_SHA256=$HELM_SHA256_AMD64 KUBECTL_SHA256=$KUBECTL_SHA256_AMD64
+      ;;
+    aarch64 | arm64)
+      ARCH_GO=arm64 ARCH_NODE=arm64 ARCH_AWS=aarch64
+      NODE_SHA256=$NODE_SHA256_ARM64 HELM_SHA256=$HELM_SHA256_ARM64 KUBECTL_SHA256=$KUBECTL_SHA256_ARM64
+      ;;
     *) die "unsupported machine architecture: $MACHINE; this installer supports x86_64 and aarch64" ;;
   esac
 }
@@ -232,6 +254,20 @@ verify_sha256() {
   [[ $actual == "$expected" ]] || die "SHA-256 mismatch for $name: expected $expected (from $sums_url), got $actual; nothing was installed"
 }
 
+# Checks $file against the SHA-256 pinned in this script. Unlike the vendor's checksum file, which
+# comes from the same host as the file and so only catches a corrupted download, the pinned value
+# also refuses a file the host now serves in place of the one the pin was taken from.
+verify_pinned_sha256() {
+  local file=$1 name=$2 pinned=$3 actual
+  if ((DRY_RUN)); then
+    printf '  verify sha256 of %s against the value pinned in %s (%s)\n' "$name" "$PROGRAM" "$pinned"
+    return 0
+  fi
+  actual=$(sha256sum "$file" | cut -d ' ' -f 1)
+  [[ $actual == "$pinned" ]] ||
+    die "SHA-256 of $name is $actual, not $pinned as pinned in $PROGRAM (the download host serves another file than the pinned release; its own checksum file does not decide); nothing was installed"
+}
+
 # Checks a detached PGP signature and that it was made by the pinned primary key, in a throwaway
 # keyring so the user's keyring is neither used nor changed.
 verify_pgp_signature() {
@@ -294,6 +330,7 @@ install_node() {
   download "$base/SHASUMS256.txt" "$WORK_DIR/node.sums"
   download "$base/$name" "$WORK_DIR/$name"
   verify_sha256 "$WORK_DIR/$name" "$WORK_DIR/node.sums" "$name" "$base/SHASUMS256.txt"
+  verify_pinned_sha256 "$WORK_DIR/$name" "$name" "$NODE_SHA256"
   as_root mkdir -p "$INSTALL_PREFIX/lib/nodejs" "$INSTALL_PREFIX/bin"
   as_root tar -xJf "$WORK_DIR/$name" -C "$INSTALL_PREFIX/lib/nodejs"
   local bin
@@ -325,6 +362,7 @@ install_helm() {
   download "$url.sha256sum" "$WORK_DIR/$name.sha256sum"
   download "$url" "$WORK_DIR/$name"
   verify_sha256 "$WORK_DIR/$name" "$WORK_DIR/$name.sha256sum" "$name" "$url.sha256sum"
+  verify_pinned_sha256 "$WORK_DIR/$name" "$name" "$HELM_SHA256"
   run tar -xzf "$WORK_DIR/$name" -C "$WORK_DIR" "linux-$ARCH_GO/helm"
   as_root install -D -m 0755 "$WORK_DIR/linux-$ARCH_GO/helm" "$INSTALL_PREFIX/bin/helm"
 }
@@ -334,6 +372,7 @@ install_kubectl() {
   download "$url.sha256" "$WORK_DIR/kubectl.sha256"
   download "$url" "$WORK_DIR/kubectl"
   verify_sha256 "$WORK_DIR/kubectl" "$WORK_DIR/kubectl.sha256" kubectl "$url.sha256"
+  verify_pinned_sha256 "$WORK_DIR/kubectl" kubectl "$KUBECTL_SHA256"
   as_root install -D -m 0755 "$WORK_DIR/kubectl" "$INSTALL_PREFIX/bin/kubectl"
 }
 

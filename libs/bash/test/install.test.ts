@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   installer,
+  installerWithPins,
   makeToolbox,
   missingSystemUtilities,
   osReleaseFixture,
@@ -179,6 +180,13 @@ describe.skipIf(Boolean(noToolbox))("distribution and architecture detection", (
     expect(arm.stdout).toContain(`helm-v${pins.helm}-linux-arm64.tar.gz`);
     expect(arm.stdout).toContain(`awscli-exe-linux-aarch64-${pins.aws}.zip`);
     expect(arm.stdout).toContain(`node-v${pins.node}-linux-arm64.tar.xz`);
+    // Each architecture's download is checked against its own pinned hash.
+    for (const variable of ["NODE_SHA256_ARM64", "HELM_SHA256_ARM64", "KUBECTL_SHA256_ARM64"]) {
+      expect(arm.stdout).toContain(`against the value pinned in install.sh (${pinned(variable)})`);
+    }
+    for (const variable of ["NODE_SHA256_X64", "HELM_SHA256_AMD64", "KUBECTL_SHA256_AMD64"]) {
+      expect(arm.stdout).not.toContain(pinned(variable));
+    }
     const s390 = planWith("debian-12", "s390x");
     expect(s390.status).toBe(1);
     expect(s390.stderr).toContain("unsupported machine architecture: s390x");
@@ -199,12 +207,16 @@ describe.skipIf(Boolean(noToolbox))("--dry-run plan", () => {
       `verify sha256 of terraform_${pins.terraform}_linux_amd64.zip against https://releases.hashicorp.com/terraform/${pins.terraform}/terraform_${pins.terraform}_SHA256SUMS`,
       `verify sha256 of helm-v${pins.helm}-linux-amd64.tar.gz against https://get.helm.sh/helm-v${pins.helm}-linux-amd64.tar.gz.sha256sum`,
       `verify sha256 of kubectl against https://dl.k8s.io/release/v${pins.kubectl}/bin/linux/amd64/kubectl.sha256`,
+      `verify sha256 of node-v${pins.node}-linux-x64.tar.xz against the value pinned in install.sh (${pinned("NODE_SHA256_X64")})`,
+      `verify sha256 of helm-v${pins.helm}-linux-amd64.tar.gz against the value pinned in install.sh (${pinned("HELM_SHA256_AMD64")})`,
+      `verify sha256 of kubectl against the value pinned in install.sh (${pinned("KUBECTL_SHA256_AMD64")})`,
       `verify PGP signature of awscli-exe-linux-x86_64-${pins.aws}.zip by key FB5DB77FD5C118B80511ADA8A6310ACC4672475C`,
       "dry run: nothing was changed",
     ];
     for (const expected of expectations) expect(out).toContain(expected);
     // Verification always comes before the step that installs the file.
     expect(out.indexOf("verify sha256 of kubectl")).toBeLessThan(out.indexOf(`/prefix/bin/kubectl`));
+    expect(out.indexOf("verify sha256 of kubectl against the value pinned")).toBeLessThan(out.indexOf(`/prefix/bin/kubectl`));
     expect(existsSync(box.env.INSTALL_PREFIX as string)).toBe(false);
     expect(existsSync(box.curlLog)).toBe(false);
   });
@@ -237,8 +249,11 @@ describe.skipIf(Boolean(noToolbox))("--dry-run plan", () => {
 });
 
 describe.skipIf(Boolean(noToolbox))("install from vendor files served locally", () => {
-  /** Publishes fake kubectl and helm releases, with their checksum files, where the fake curl serves them. */
-  function publishReleases(box: ReturnType<typeof makeToolbox>, options: { corruptKubectlChecksum?: boolean } = {}) {
+  /**
+   * Publishes fake kubectl and helm releases, with their checksum files, where the fake curl serves
+   * them; returns the pins those fake releases would have (for installerWithPins).
+   */
+  function publishReleases(box: ReturnType<typeof makeToolbox>, options: { corruptKubectlChecksum?: boolean } = {}): Record<string, string> {
     const kubectl = stubScript("kubectl", pins.kubectl);
     writeFileSync(path.join(box.downloads, "kubectl"), kubectl);
     writeFileSync(
@@ -253,14 +268,15 @@ describe.skipIf(Boolean(noToolbox))("install from vendor files served locally", 
     expect(packed.status).toBe(0);
     const digest = sha256(readFileSync(path.join(box.downloads, tarball)));
     writeFileSync(path.join(box.downloads, `${tarball}.sha256sum`), `${digest}  ${tarball}\n`);
+    return { KUBECTL_SHA256_AMD64: sha256(kubectl), HELM_SHA256_AMD64: digest };
   }
 
   const others = { node: pins.node, pnpm: pins.pnpm, terraform: pins.terraform, aws: pins.aws };
 
   it("downloads, verifies and installs the missing tools, then a second run does nothing", () => {
     const box = makeToolbox(others);
-    publishReleases(box);
-    const first = runInstaller([], box.env);
+    const script = installerWithPins(box.dir, publishReleases(box));
+    const first = runInstaller([], box.env, script);
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     const prefixBin = path.join(box.env.INSTALL_PREFIX as string, "bin");
@@ -270,7 +286,7 @@ describe.skipIf(Boolean(noToolbox))("install from vendor files served locally", 
     const downloadsAfterFirst = readFileSync(box.curlLog, "utf8");
     expect(downloadsAfterFirst).toContain(`https://dl.k8s.io/release/v${pins.kubectl}/bin/linux/amd64/kubectl.sha256`);
 
-    const second = runInstaller([], box.env);
+    const second = runInstaller([], box.env, script);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain("nothing to do");
     expect(readFileSync(box.curlLog, "utf8")).toBe(downloadsAfterFirst);
@@ -278,11 +294,31 @@ describe.skipIf(Boolean(noToolbox))("install from vendor files served locally", 
 
   it("refuses a download whose SHA-256 does not match the published one, installing nothing", () => {
     const box = makeToolbox(others);
-    publishReleases(box, { corruptKubectlChecksum: true });
-    const result = runInstaller([], box.env);
+    const script = installerWithPins(box.dir, publishReleases(box, { corruptKubectlChecksum: true }));
+    const result = runInstaller([], box.env, script);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("SHA-256 mismatch for kubectl");
     expect(existsSync(path.join(box.env.INSTALL_PREFIX as string, "bin", "kubectl"))).toBe(false);
+  });
+
+  // The same-origin checksum file agrees with the bytes served (the host was changed or taken over),
+  // but the bytes are not the release whose hash install.sh pins: refused, nothing installed.
+  it.each([
+    ["node", "NODE_SHA256_X64", `node-v${pins.node}-linux-x64.tar.xz`],
+    ["helm", "HELM_SHA256_AMD64", `helm-v${pins.helm}-linux-amd64.tar.gz`],
+    ["kubectl", "KUBECTL_SHA256_AMD64", "kubectl"],
+  ] as const)("refuses a %s download that matches its host's checksum file but not the pinned SHA-256", (tool, variable, file) => {
+    const box = makeToolbox(Object.fromEntries(Object.entries(pins).filter(([other]) => other !== tool)));
+    const bytes = `not the ${tool} release install.sh pins`;
+    writeFileSync(path.join(box.downloads, file), bytes);
+    const sums = { node: "SHASUMS256.txt", helm: `${file}.sha256sum`, kubectl: "kubectl.sha256" }[tool];
+    writeFileSync(path.join(box.downloads, sums), tool === "kubectl" ? sha256(bytes) : `${sha256(bytes)}  ${file}\n`);
+    const result = runInstaller([], box.env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`SHA-256 of ${file} is ${sha256(bytes)}, not ${pinned(variable)} as pinned in install.sh`);
+    expect(result.stderr).not.toContain("SHA-256 mismatch"); // the same-origin check passed
+    expect(existsSync(path.join(box.env.INSTALL_PREFIX as string, "bin", tool))).toBe(false);
+    expect(existsSync(path.join(box.env.INSTALL_PREFIX as string, "lib"))).toBe(false);
   });
 
   it("fails clearly when a download is unavailable", () => {

@@ -18,8 +18,25 @@ export function pinned(variable: string): string {
   return match[1];
 }
 
-export function runInstaller(args: readonly string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  return spawnSync("bash", [installer, ...args], {
+/**
+ * A copy of install.sh, in `dir`, whose pinned values named in `pins` (e.g. KUBECTL_SHA256_AMD64) are
+ * replaced: the fake releases the tests publish cannot have the real releases' hashes. The script
+ * itself has no way to override a pin, on purpose.
+ */
+export function installerWithPins(dir: string, pins: Readonly<Record<string, string>>): string {
+  let text = readFileSync(installer, "utf8");
+  for (const [variable, value] of Object.entries(pins)) {
+    const line = new RegExp(`^readonly ${variable}="[^"]*"`, "m");
+    if (!line.test(text)) throw new Error(`install.sh has no pinned ${variable}`);
+    text = text.replace(line, `readonly ${variable}="${value}"`);
+  }
+  const copy = path.join(dir, "install.sh");
+  writeFileSync(copy, text, { mode: 0o755 });
+  return copy;
+}
+
+export function runInstaller(args: readonly string[], env: NodeJS.ProcessEnv = {}, script = installer): SpawnSyncReturns<string> {
+  return spawnSync("bash", [script, ...args], {
     encoding: "utf8",
     env: { ...process.env, ...env },
     timeout: 60_000,

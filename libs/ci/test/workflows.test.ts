@@ -138,13 +138,13 @@ describe("deploy.yml", () => {
     expect(deploy.concurrency?.["cancel-in-progress"]).toBe(false);
   });
 
-  it("gets AWS credentials only through OIDC roles from repository variables", () => {
+  it("gets AWS credentials only through OIDC roles: the plan role for the diff, the environment's role for the deploy", () => {
     const credentialSteps = Object.values(deploy.jobs)
       .flatMap((job) => job.steps ?? [])
       .filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(credentialSteps.map((s) => s.with?.["role-to-assume"])).toEqual([
-      "${{ vars.AWS_PLAN_ROLE_ARN }}",
-      "${{ vars.AWS_DEPLOY_ROLE_ARN }}",
+      "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/gpp-plan",
+      "arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/gpp-deploy-${{ needs.resolve.outputs.env }}",
     ]);
     for (const step of credentialSteps) expect(Object.keys(step.with ?? {})).not.toContain("aws-secret-access-key");
     for (const job of ["diff", "deploy"]) expect(deploy.jobs[job]?.permissions).toEqual({ contents: "read", "id-token": "write" });
