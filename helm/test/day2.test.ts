@@ -84,11 +84,11 @@ describe("off-hours scale-to-zero with KEDA", () => {
     }
   });
 
-  it("keeps the tenant quota at the most replicas KEDA may run, plus a surge pod and the helm test pod", () => {
+  it("sizes the tenant quota for the most replicas KEDA may run, as many terminating, and the helm test pod", () => {
     const quotas = (s: SynthesizedStack) => Object.values(s.resource.kubernetes_resource_quota_v1 ?? {}).map((q) => q.spec as Json);
-    for (const quota of quotas(stack)) expect(quota.hard.pods).toBe("12");
+    for (const quota of quotas(stack)) expect(quota.hard.pods).toBe("21");
     const d = descriptor("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n    values:\n      autoscaling:\n        maxReplicas: 20\n");
-    expect(quotas(synthesize(d))[0]?.hard.pods).toBe("22");
+    expect(quotas(synthesize(d))[0]?.hard.pods).toBe("41");
   });
 
   it("refuses a tenant's attempt to set or turn off KEDA itself, naming the field", () => {
