@@ -267,6 +267,15 @@ describe("bad tenant input", () => {
     expect(error.problems.map((p) => p.field)).toEqual(["tenants[0].values.ingress.host", "tenants[0].values.networkPolicy"]);
   });
 
+  it("refuses a preStop sleep that would not end before the grace period, naming the field", () => {
+    const error = errorOf(withTenants("  - id: acme\n    values:\n      termination:\n        preStopSleepSeconds: 30\n        gracePeriodSeconds: 20\n"));
+    expect(error.problems.map((p) => p.field)).toEqual([
+      "tenants[0].values.termination.preStopSleepSeconds",
+      "tenants[0].values.termination.gracePeriodSeconds",
+    ]);
+    expect(error.message).toContain("gpp0.yaml: tenants[0].values.termination.preStopSleepSeconds: must be <= 25");
+  });
+
   it("exits non-zero naming the field, and writes nothing", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "helm-bad-deployment-"));
     writeFileSync(path.join(dir, "gpp0.yaml"), "deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n    values:\n      replicaCount: many\n");
