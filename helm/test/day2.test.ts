@@ -267,6 +267,8 @@ interface Cluster {
   replicas: number;
   /** KEDA's status.originalReplicaCount of each ScaledObject. */
   originalReplicas: Map<string, number>;
+  /** KEDA's status.hpaName of each ScaledObject. */
+  hpaNames: Map<string, string>;
 }
 
 const HELM_RELEASE_ANNOTATIONS = (release: string, namespace: string) => ({
@@ -281,11 +283,15 @@ const HELM_RELEASE_ANNOTATIONS = (release: string, namespace: string) => ({
  * (default keda-hpa-<name>) is created, or, when one of that name exists, overwritten with KEDA's own
  * object: the ScaledObject as its controller, its labels and its annotations copied from the
  * ScaledObject (ensureHPAForScaledObjectExists, hpa.go newHPAForScaledObject and updateHPAIfNeeded).
+ * An HPA of another name in status.hpaName is deleted first (isHpaRenamed, renameHPA).
  */
 function kedaReconcile(cluster: Cluster): void {
   for (const so of [...cluster.objects.values()].filter((o) => o.kind === "ScaledObject")) {
     if (!cluster.originalReplicas.has(so.metadata.name)) cluster.originalReplicas.set(so.metadata.name, cluster.replicas);
     const name = so.spec.advanced?.horizontalPodAutoscalerConfig?.name || `keda-hpa-${so.metadata.name}`;
+    const previous = cluster.hpaNames.get(so.metadata.name);
+    if (previous && previous !== name) cluster.objects.delete(`HorizontalPodAutoscaler/${previous}`);
+    cluster.hpaNames.set(so.metadata.name, name);
     cluster.objects.set(`HorizontalPodAutoscaler/${name}`, {
       apiVersion: "autoscaling/v2",
       kind: "HorizontalPodAutoscaler",
@@ -362,12 +368,13 @@ function helmUpgrade(cluster: Cluster, current: Obj[], target: Obj[], releaseNam
       },
     };
     const live = cluster.objects.get(key(object));
+    // KEDA's webhook validates creates and updates alike (scaledobject_webhook.go ValidateCreate, ValidateUpdate).
+    if (object.kind === "ScaledObject") {
+      const hpas = [...cluster.objects.values()].filter((o) => o.kind === "HorizontalPodAutoscaler");
+      const refusal = kedaWebhookRefusal(object, hpas);
+      if (refusal) return `admission webhook "vscaledobject.kb.io" denied the request: ${refusal}`;
+    }
     if (!live) {
-      if (object.kind === "ScaledObject") {
-        const hpas = [...cluster.objects.values()].filter((o) => o.kind === "HorizontalPodAutoscaler");
-        const refusal = kedaWebhookRefusal(object, hpas);
-        if (refusal) return `admission webhook "vscaledobject.kb.io" denied the request: ${refusal}`;
-      }
       cluster.objects.set(key(object), withMetadata);
     } else {
       const ownerReferences = live.metadata.ownerReferences;
@@ -387,7 +394,7 @@ function helmUpgrade(cluster: Cluster, current: Obj[], target: Obj[], releaseNam
 }
 
 function installed(manifests: Obj[], releaseName: string, replicas: number): Cluster {
-  const cluster: Cluster = { objects: new Map(), replicas, originalReplicas: new Map() };
+  const cluster: Cluster = { objects: new Map(), replicas, originalReplicas: new Map(), hpaNames: new Map() };
   for (const o of manifests) {
     cluster.objects.set(key(o), { ...o, metadata: { ...o.metadata, annotations: { ...annotationsOf(o), ...HELM_RELEASE_ANNOTATIONS(releaseName, o.metadata.namespace) } } });
   }
@@ -417,6 +424,16 @@ function asChart020(manifests: Obj[]): Obj[] {
     if (o.kind !== "HorizontalPodAutoscaler") return o;
     const { annotations: _dropped, ...metadata } = o.metadata as Json;
     return { ...o, metadata: { ...metadata, name: o.spec.scaleTargetRef.name } };
+  });
+}
+
+/** The ScaledObject as chart 0.2.0 rendered it: no annotations, no `advanced` block. */
+function scaledObjectAsChart020(manifests: Obj[]): Obj[] {
+  return manifests.map((o) => {
+    if (o.kind !== "ScaledObject") return o;
+    const { annotations: _annotations, ...metadata } = o.metadata as Json;
+    const { advanced: _advanced, ...spec } = o.spec as Json;
+    return { ...o, metadata, spec };
   });
 }
 
@@ -461,6 +478,19 @@ describe.skipIf(!helm.found)("switching scaling.off_hours on a live tenant (helm
     expect(remaining[0]?.metadata.name).not.toBe(deploymentName);
     expect(ownersOf(remaining[0] as Obj)).toEqual([]);
     expect(cluster.replicas).toBeGreaterThanOrEqual(remaining[0]?.spec.minReplicas as number);
+  });
+
+  it("upgrades a release with a schedule from chart 0.2.0: the update passes the webhook and KEDA renames its HPA", () => {
+    const legacy = scaledObjectAsChart020(keda);
+    const cluster = installed(legacy, "acme", 1);
+    expect(hpasOf(cluster).map((h) => h.metadata.name)).toEqual([`keda-hpa-${deploymentName}`]);
+    cluster.replicas = 0;
+    expect(helmUpgrade(cluster, legacy, keda, "acme")).toBeUndefined();
+    expect(hpasOf(cluster).map((h) => h.metadata.name)).toEqual([deploymentName]);
+    // ...and can then be switched off at zero: the original count was recorded at the first install.
+    expect(helmUpgrade(cluster, keda, hpa, "acme")).toBeUndefined();
+    expect(hpasOf(cluster).map((h) => h.metadata.name)).toEqual([`${deploymentName}-hpa`]);
+    expect(cluster.replicas).toBe(3);
   });
 
   it("survives a round trip: off, a schedule, off, a schedule", () => {
