@@ -30,13 +30,17 @@ export const TENANT_LIMITS: TenantLimits = {
 };
 
 /**
- * The least a tenant's quota allows for CPU and memory, whatever its values: room for 12 pods at the
- * chart's default limits (500m, 128Mi) and then some, so a tenant can grow without a quota change.
+ * The least a tenant's quota allows for CPU and memory, whatever its values: room for the 21 pods of
+ * the defaults (tenantQuota) at the chart's default limits (500m, 128Mi) and then some, so a tenant
+ * can grow without a quota change.
  */
 export const TENANT_QUOTA_FLOOR: Pick<TenantQuota, "requests" | "limits"> = {
   requests: { cpu: "4", memory: "4Gi" },
   limits: { cpu: "16", memory: "8Gi" },
 };
+
+/** The chart's `helm test` hook pod. */
+const HELM_TEST_PODS = 1;
 
 interface ContainerResources {
   requests: ComputeResources;
@@ -59,17 +63,36 @@ const quantity = (value: string): number => {
 };
 
 /**
- * A tenant's quota. Pods: the most replicas its values allow, one surge pod of a rolling update and
- * the `helm test` pod. CPU and memory: what that many pods request and are limited to at the
- * release's own `resources` and `helmTest.resources`, never less than TENANT_QUOTA_FLOOR, so no
- * scale-up, rollout or `helm test` the values allow is refused by the quota.
+ * A tenant's quota, sized so that no rollout, scale event or `helm test` its values allow is refused.
+ *
+ * R is the most replicas the values allow (`autoscaling.maxReplicas` with the HPA or KEDA, else
+ * `replicaCount`). Pods that are terminating still count: the quota ignores a pod only once it is
+ * Failed/Succeeded or past deletionTimestamp + its grace period (kubernetes
+ * pkg/quota/v1/evaluator/core/pods.go, QuotaV1Pod), i.e. for up to twice `termination.gracePeriodSeconds`
+ * after the delete; in practice until the kubelet removes it, after the preStop sleep and SIGTERM.
+ *
+ * - Rollout at R: the Deployment controller never grows the new ReplicaSet beyond R (apps/v1
+ *   rolling update: `maxSurge` only lets new and old together exceed R), and every old pod is either
+ *   still running or terminating. So new + old pods never exceed 2R, whatever `maxSurge` and
+ *   `maxUnavailable` are. The grace period decides how long that headroom is held, not its size: a
+ *   replacement becomes ready in seconds, sooner than an old pod's preStop sleep (10 s) plus exit, so a
+ *   rollout can end with all R old pods still terminating.
+ * - Scale event: a scale-down by up to R - minReplicas (KEDA: R, at the end of the window) followed by
+ *   a scale-up within the grace period needs at most R running + R terminating.
+ * - Plus the `helm test` pod; an earlier test pod is Succeeded or Failed and not counted.
+ * A scale-up during the tail of a rollout could ask for more; the ReplicaSet controller then retries
+ * until old pods are gone (at most twice the grace period), which delays pods but fails nothing.
+ *
+ * CPU and memory: 2R service pods at the release's `resources` plus the test pod's
+ * `helmTest.resources`, never less than TENANT_QUOTA_FLOOR.
  */
 export function tenantQuota(values: Values): TenantQuota {
   const merged = coalesceValues(loadChartSchema().defaults, values) as unknown as QuotaValues;
   // KEDA scales between zero and the same maxReplicas the HPA would use.
   const autoscaled = merged.autoscaling.enabled || merged.keda.enabled;
   const replicas = autoscaled ? merged.autoscaling.maxReplicas : merged.replicaCount;
-  const servicePods = replicas + 1;
+  // A rollout or a scale event: at most R pods running plus R terminating (see above).
+  const servicePods = 2 * replicas;
   const total = (kind: keyof ContainerResources, resource: keyof ComputeResources, floor: string) =>
     Math.max(
       quantity(floor),
@@ -79,7 +102,7 @@ export function tenantQuota(values: Values): TenantQuota {
     cpu: formatCpu(total(kind, "cpu", TENANT_QUOTA_FLOOR[kind].cpu)),
     memory: formatMemory(total(kind, "memory", TENANT_QUOTA_FLOOR[kind].memory)),
   });
-  return { pods: servicePods + 1, requests: sized("requests"), limits: sized("limits") };
+  return { pods: servicePods + HELM_TEST_PODS, requests: sized("requests"), limits: sized("limits") };
 }
 
 /**

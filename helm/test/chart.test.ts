@@ -12,9 +12,11 @@ import { validateManifest } from "./strict-kubernetes-schema";
 
 type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const chartVersion = (YAML.parse(readFileSync(path.join(CHART_DIR, "Chart.yaml"), "utf8")) as { version: string }).version;
+const chartMetadata = YAML.parse(readFileSync(path.join(CHART_DIR, "Chart.yaml"), "utf8")) as { version: string; kubeVersion: string };
+const chartVersion = chartMetadata.version;
 const chartDefaults = YAML.parse(readFileSync(path.join(CHART_DIR, "values.yaml"), "utf8")) as {
   probes: Record<"readiness" | "liveness" | "startup", Record<string, unknown>>;
+  termination: { preStopSleepSeconds: number; gracePeriodSeconds: number };
 };
 const workDir = mkdtempSync(path.join(tmpdir(), "helm-chart-test-"));
 
@@ -162,6 +164,23 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     expect(pdb.spec.unhealthyPodEvictionPolicy).toBe("AlwaysAllow");
   });
 
+  it("keeps serving while Traefik stops routing to a deleted pod: a native preStop sleep, shorter than the grace period", () => {
+    const { preStopSleepSeconds, gracePeriodSeconds } = chartDefaults.termination;
+    expect(preStopSleepSeconds).toBeLessThan(gracePeriodSeconds);
+    for (const manifests of rendered.values()) {
+      const pod = one(manifests, "Deployment").spec.template.spec;
+      expect(pod.terminationGracePeriodSeconds).toBe(gracePeriodSeconds);
+      // The sleep action, not exec: the image has no shell or sleep binary.
+      expect(pod.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: preStopSleepSeconds } } });
+    }
+    const custom = one(render("acme", "tenant-acme", { termination: { preStopSleepSeconds: 20, gracePeriodSeconds: 45 } }), "Deployment").spec.template.spec;
+    expect([custom.containers[0].lifecycle.preStop.sleep.seconds, custom.terminationGracePeriodSeconds]).toEqual([20, 45]);
+    // lifecycle.preStop.sleep is on by default from Kubernetes 1.30 (KEP-3960: alpha 1.29, beta 1.30, GA
+    // 1.34): the chart installs on nothing older, and the descriptor's default cluster is newer.
+    expect(chartMetadata.kubeVersion).toBe(">= 1.30.0-0");
+    expect(Number(deployment.cluster.kubernetes_version.split(".")[1])).toBeGreaterThanOrEqual(30);
+  });
+
   it("scales a dev tenant to zero off hours with a KEDA ScaledObject (cron + cpu) and no HPA of its own", () => {
     const offHours = deployment.scaling.off_hours;
     expect(offHours).toBeDefined();
@@ -179,6 +198,12 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
         },
         { type: "cpu", metricType: "Utilization", metadata: { value: "70" } },
       ]);
+      // Takes over an HPA of chart 0.2.0 by name, and restores the replicas when deleted (day2.test.ts).
+      expect(scaledObject.metadata.annotations).toEqual({ "scaledobject.keda.sh/transfer-hpa-ownership": "true" });
+      expect(scaledObject.spec.advanced).toEqual({
+        horizontalPodAutoscalerConfig: { name: deploymentManifest.metadata.name },
+        restoreToOriginalReplicaCount: true,
+      });
       // KEDA creates and owns the HPA; a second one on the same Deployment would fight it.
       expect(byKind(manifests, "HorizontalPodAutoscaler"), tenant).toEqual([]);
       expect(deploymentManifest.spec.replicas, tenant).toBeUndefined();
@@ -203,6 +228,9 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     expect(hpa.apiVersion).toBe("autoscaling/v2");
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: deploymentManifest.metadata.name });
     expect(hpa.spec.minReplicas).toBe(3);
+    // Not the full name, which a ScaledObject's HPA takes; and open to a ScaledObject (day2.test.ts).
+    expect(hpa.metadata.name).toBe(`${deploymentManifest.metadata.name}-hpa`);
+    expect(hpa.metadata.annotations).toEqual({ "validations.keda.sh/hpa-ownership": "false" });
     for (const manifest of manifests) expect(validateManifest(manifest), manifest.kind).toEqual([]);
   });
 
@@ -300,6 +328,8 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     ["a block deleted with null", { probes: null }, "missing property 'probes'"],
     ["a quantity Kubernetes would not parse", { resources: { limits: { cpu: "1.2.3" } } }, "/resources/limits/cpu"],
     ["an unknown key in the helm test's resources", { helmTest: { resources: { limits: { gpu: "1" } } } }, "'gpu' not allowed"],
+    ["a preStop sleep as long as the grace period", { termination: { preStopSleepSeconds: 30, gracePeriodSeconds: 30 } }, "/termination/preStopSleepSeconds"],
+    ["a grace period that leaves less than 5 s after the longest sleep", { termination: { gracePeriodSeconds: 29 } }, "/termination/gracePeriodSeconds"],
     ["a schedule that is not 5-field cron", { autoscaling: { enabled: true }, keda: { enabled: true, offHours: { scaleUp: "@daily", scaleDown: "0 19 * * *" } } }, "/keda/offHours/scaleUp"],
   ])("rejects %s", (_name, values, expected) => {
     const result = runHelm(["template", "bad", CHART_DIR], values);

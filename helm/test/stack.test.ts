@@ -10,6 +10,7 @@ import { DeploymentError, parseDeployment, type Deployment } from "@gpp/deployme
 import { Testing } from "cdktf";
 import type {} from "@gpp/stack/testing";
 import { describe, expect, it } from "vitest";
+import { loadChartSchema } from "../src/chart-values";
 import { HelmStack, tenantQuota } from "../src/stack";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
 
@@ -22,6 +23,40 @@ const traefikValues = JSON.parse((traefik.values as string[])[0] ?? "{}");
 
 const withTenants = (yamlTenants: string): Deployment =>
   parseDeployment(`deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n${yamlTenants}`, "deployments/gpp0.yaml");
+
+/**
+ * Peak number of pods a ResourceQuota counts during a rolling update of a Deployment at `replicas`,
+ * one tick per second. A model of kubernetes pkg/controller/deployment: the new ReplicaSet grows to
+ * min(replicas + maxSurge - sum of all ReplicaSets' spec.replicas, replicas - its own)
+ * (util/deployment_util.go NewRSNewReplicas); the old ones shrink by
+ * all spec.replicas - (replicas - maxUnavailable) - the new set's unavailable pods
+ * (rolling.go reconcileOldReplicaSets). A ReplicaSet replaces pods by their spec count and ignores
+ * terminating ones, while the quota counts a deleted pod until it is gone or past deletionTimestamp +
+ * grace (pkg/quota/v1/evaluator/core/pods.go QuotaV1Pod): `countedFor` seconds here.
+ */
+function rolloutPeakPods(o: { replicas: number; maxSurge: number; maxUnavailable: number; readyAfter: number; countedFor: number }): number {
+  let oldSpec = o.replicas;
+  let oldPods = o.replicas;
+  let newSpec = 0;
+  const newPods: number[] = []; // creation times
+  let terminating: number[] = []; // deletion times
+  let peak = 0;
+  for (let t = 0; t < 10_000; t++) {
+    terminating = terminating.filter((deletedAt) => t - deletedAt < o.countedFor);
+    const newAvailable = newPods.filter((createdAt) => t - createdAt >= o.readyAfter).length;
+    newSpec += Math.max(0, Math.min(o.replicas + o.maxSurge - (oldSpec + newSpec), o.replicas - newSpec));
+    const scaleDown = Math.min(oldSpec, oldSpec + newSpec - (o.replicas - o.maxUnavailable) - (newSpec - newAvailable));
+    if (scaleDown > 0) oldSpec -= scaleDown;
+    while (newPods.length < newSpec) newPods.push(t);
+    while (oldPods > oldSpec) {
+      oldPods -= 1;
+      terminating.push(t);
+    }
+    peak = Math.max(peak, oldPods + newPods.length + terminating.length);
+    if (oldPods === 0 && newAvailable === o.replicas && terminating.length === 0) return peak;
+  }
+  throw new Error("the rollout did not finish");
+}
 
 describe("the helm stack", () => {
   it("finds the cluster by the shared name and configures both providers from it", () => {
@@ -112,7 +147,7 @@ describe("the helm stack", () => {
       });
       expect(synthesized).toHaveResourceWithProperties(ResourceQuotaV1, {
         metadata: expect.objectContaining({ namespace: `tenant-${tenant.id}` }),
-        spec: { hard: expect.objectContaining({ pods: "12", "services.loadbalancers": "0", "requests.cpu": "4" }) },
+        spec: { hard: expect.objectContaining({ pods: "21", "services.loadbalancers": "0", "requests.cpu": "4" }) },
       });
     }
     expect(Object.keys(stack.resource.kubernetes_limit_range_v1 ?? {})).toHaveLength(3);
@@ -137,32 +172,59 @@ describe("the helm stack", () => {
 
   it("sizes a tenant's quota for the pods its values allow at its own container sizes, never below the floor", () => {
     const quotaOf = (values: Record<string, unknown>) => tenantQuota(values);
-    // Defaults: 10 replicas + surge + helm test fit inside the floor.
+    // Defaults: 10 running + 10 terminating + the helm test pod fit inside the floor.
     expect(quotaOf({ autoscaling: { enabled: true } })).toEqual({
-      pods: 12,
+      pods: 21,
       requests: { cpu: "4", memory: "4Gi" },
       limits: { cpu: "16", memory: "8Gi" },
     });
-    // 40 replicas: 41 x 500m + 100m of CPU limits is more than the floor's 16.
+    // 40 replicas: 80 x 500m + 100m of CPU limits, 80 x 50m + 10m of CPU requests, 80 x 128Mi + 32Mi of memory limits.
     expect(quotaOf({ autoscaling: { enabled: true, maxReplicas: 40 } })).toEqual({
-      pods: 42,
-      requests: { cpu: "4", memory: "4Gi" },
-      limits: { cpu: "20600m", memory: "8Gi" },
+      pods: 81,
+      requests: { cpu: "4010m", memory: "4Gi" },
+      limits: { cpu: "40100m", memory: "10272Mi" },
     });
-    // Bigger pods: 11 x 1Gi + 32Mi of memory limits, 11 x 400m + 10m of CPU requests.
+    // Bigger pods: 20 x 1Gi + 32Mi of memory limits, 20 x 400m + 10m of CPU requests.
     const big = { autoscaling: { enabled: true }, resources: { requests: { cpu: "400m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } };
     expect(quotaOf(big)).toEqual({
-      pods: 12,
-      requests: { cpu: "4410m", memory: "5648Mi" },
-      limits: { cpu: "16", memory: "11296Mi" },
+      pods: 21,
+      requests: { cpu: "8010m", memory: "10256Mi" },
+      limits: { cpu: "20100m", memory: "20512Mi" },
     });
-    // Without an autoscaler: replicaCount + surge + helm test.
-    expect(quotaOf({ replicaCount: 2 }).pods).toBe(4);
+    // Without an autoscaler: 2 x replicaCount + helm test.
+    expect(quotaOf({ replicaCount: 2 }).pods).toBe(5);
     const d = withTenants("  - id: acme\n    values:\n      autoscaling:\n        maxReplicas: 40\n");
     const [quota] = Object.values(synthesize(d).resource.kubernetes_resource_quota_v1 ?? {});
-    expect((quota?.spec as { hard: Record<string, string> }).hard).toMatchObject({ pods: "42", "limits.cpu": "20600m" });
+    expect((quota?.spec as { hard: Record<string, string> }).hard).toMatchObject({ pods: "81", "limits.cpu": "40100m" });
   });
 
+  // The longest a deleted pod counts: deletionTimestamp (delete + grace period) + grace period.
+  const counted = 2 * (loadChartSchema().defaults.termination as { gracePeriodSeconds: number }).gracePeriodSeconds;
+  it.each([
+    // [maxReplicas, maxSurge, maxUnavailable, seconds until a new pod is available, seconds a deleted pod is still counted]
+    [10, 1, 0, 0, counted],
+    [10, 1, 0, 3, counted],
+    [10, 1, 0, 12, 20],
+    [10, 3, 0, 0, counted],
+    [10, 1, 2, 1, counted],
+    [40, 1, 0, 2, counted],
+    [3, 1, 0, 0, counted],
+  ])(
+    "leaves room for a rollout at maxReplicas=%i (maxSurge %i, maxUnavailable %i, ready after %i s, counted %i s after delete) and the helm test pod",
+    (maxReplicas, maxSurge, maxUnavailable, readyAfter, countedFor) => {
+      const peak = rolloutPeakPods({ replicas: maxReplicas, maxSurge, maxUnavailable, readyAfter, countedFor });
+      // Only while the old pods still count does the rollout need more than maxReplicas + maxSurge.
+      if (readyAfter * maxReplicas < countedFor) expect(peak).toBe(2 * maxReplicas);
+      expect(peak + 1).toBeLessThanOrEqual(tenantQuota({ autoscaling: { enabled: true, maxReplicas } }).pods);
+    },
+  );
+
+  it("leaves room for a scale-down to minReplicas followed by a scale-up to maxReplicas while the old pods terminate", () => {
+    const { pods } = tenantQuota({ autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 10 } });
+    const running = 10;
+    const terminating = 10 - 3;
+    expect(running + terminating + 1).toBeLessThanOrEqual(pods);
+  });
   it("merges a tenant's own values over the stack's", () => {
     const d = withTenants("  - id: acme\n    values:\n      autoscaling:\n        maxReplicas: 20\n      replicaCount: 4\n");
     const values = releaseValuesByNamespace(synthesize(d)).get("tenant-acme");
@@ -203,6 +265,15 @@ describe("bad tenant input", () => {
   it("refuses values that would override the host or the network policy", () => {
     const error = errorOf(withTenants("  - id: acme\n    values:\n      ingress:\n        host: evil.example.org\n      networkPolicy:\n        enabled: false\n"));
     expect(error.problems.map((p) => p.field)).toEqual(["tenants[0].values.ingress.host", "tenants[0].values.networkPolicy"]);
+  });
+
+  it("refuses a preStop sleep that would not end before the grace period, naming the field", () => {
+    const error = errorOf(withTenants("  - id: acme\n    values:\n      termination:\n        preStopSleepSeconds: 30\n        gracePeriodSeconds: 20\n"));
+    expect(error.problems.map((p) => p.field)).toEqual([
+      "tenants[0].values.termination.preStopSleepSeconds",
+      "tenants[0].values.termination.gracePeriodSeconds",
+    ]);
+    expect(error.message).toContain("gpp0.yaml: tenants[0].values.termination.preStopSleepSeconds: must be <= 25");
   });
 
   it("exits non-zero naming the field, and writes nothing", () => {

@@ -23,6 +23,27 @@ chart name. Truncated at 63 characters.
 {{- end }}
 
 {{/*
+Name of the chart's own HPA (autoscaling without KEDA). Deliberately NOT the full name: the full name
+is the HPA a KEDA ScaledObject of this release owns (see "tech-interview.kedaHpaName"). When
+`scaling.off_hours` is switched off, helm creates this HPA while the ScaledObject and its HPA still
+exist (helm deletes removed objects last); with the same name helm would adopt KEDA's HPA, which
+keeps its ownerReference to the ScaledObject and is garbage-collected with it, leaving no HPA.
+*/}}
+{{- define "tech-interview.hpaName" -}}
+{{- printf "%s-hpa" (include "tech-interview.fullname" . | trunc 59 | trimSuffix "-") }}
+{{- end }}
+
+{{/*
+Name of the HPA KEDA creates for this release's ScaledObject
+(`spec.advanced.horizontalPodAutoscalerConfig.name`): the full name, which is the name of the HPA that
+chart versions up to 0.2.0 rendered. Naming it lets the ScaledObject take that HPA over when a live
+release switches from the HPA to KEDA (see scaledobject.yaml).
+*/}}
+{{- define "tech-interview.kedaHpaName" -}}
+{{- include "tech-interview.fullname" . }}
+{{- end }}
+
+{{/*
 Chart name and version, as used by the helm.sh/chart label.
 */}}
 {{- define "tech-interview.chart" -}}
