@@ -117,7 +117,10 @@ export function tenantResourceProblems(tenantIndex: number, values: Values, limi
   return problems;
 }
 
-/** What Traefik (at its maximum) and KEDA request besides the tenants, for the NodePool's limits. */
+/**
+ * What the platform requests besides the tenants, for the NodePool's limits: Traefik at 10 replicas
+ * (1 CPU, 1.25Gi) and KEDA's three pods (0.3 CPU, 0.3Gi at the chart's defaults), rounded up.
+ */
 const PLATFORM_REQUESTS = { cpu: 2, memoryGi: 3 } as const;
 
 /**
