@@ -146,7 +146,8 @@ export function tenantValuesProblems(tenantIndex: number, tenant: TenantSpec, va
   const problems: Problem[] = [];
   for (const key of STACK_OWNED_KEYS) {
     let node: unknown = tenant.values;
-    for (const part of key) node = isPlainObject(node) ? node[part] : undefined;
+    // A `null` on the way deletes the whole block, the stack's key with it.
+    for (const part of key) node = isPlainObject(node) ? node[part] : node === null ? null : undefined;
     if (node !== undefined) {
       problems.push({
         field: `${prefix}.${key.join(".")}`,

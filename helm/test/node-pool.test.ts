@@ -220,5 +220,22 @@ describe("tags that cannot reach what Auto Mode launches", () => {
     expect(attempt("  team: platform")).toBeUndefined();
     expect(nodeClassTagProblems({ "karpenter.sh/capacity-type": "x", eksx: "y" })).toEqual([]);
   });
+});
 
+describe("tenants on the workloads NodePool", () => {
+  const tenantProblems = (values: string) => {
+    try {
+      const d = parseDeployment(`deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n    values: ${values}\n`, "deployments/gpp0.yaml");
+      Testing.synth(new HelmStack(Testing.app(), d));
+      return "";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it("refuses a tenant's values that would move it off the pool, or delete its node selector", () => {
+    expect(tenantProblems('{nodeSelector: {"karpenter.sh/nodepool": system}}')).toContain("tenants[0].values.nodeSelector.karpenter.sh/nodepool");
+    expect(tenantProblems("{nodeSelector: null}")).toContain("tenants[0].values.nodeSelector.karpenter.sh/nodepool");
+    expect(tenantProblems("{nodeSelector: {team: a}}")).toBe("");
+  });
 });
