@@ -124,14 +124,25 @@ export function tenantResourceProblems(tenantIndex: number, values: Values, limi
 const PLATFORM_REQUESTS = { cpu: 2, memoryGi: 3 } as const;
 
 /**
- * The NodePool's ceiling: twice what the tenants' quotas and the platform can request, so bin-packing
- * loss, per-node reservations and DaemonSets fit, and a runaway cannot buy more nodes than that.
+ * Karpenter counts a pool's limits in node capacity, not pod requests. Traefik's hard zone spread needs
+ * a node in every zone, so the floor is one 4-vCPU node per zone; memory follows CPU at the r family's
+ * 8 GiB per vCPU, so the memory limit never stops a node the CPU limit allows, whichever of c, m or r
+ * Auto Mode picks.
  */
-export function capacityLimits(quotas: readonly TenantQuota[]): CapacityLimits {
+const NODE_CPU_FLOOR_PER_ZONE = 4;
+const MAX_GI_PER_CPU = 8;
+
+/**
+ * The NodePool's ceiling: twice what the tenants' quotas and the platform can request (bin-packing
+ * loss, per-node reservations and DaemonSets fit), never below one node per zone, so a runaway cannot
+ * buy more nodes than that while the platform always fits.
+ */
+export function capacityLimits(quotas: readonly TenantQuota[], zones: number): CapacityLimits {
   const gi = 1024 ** 3;
-  const cpu = quotas.reduce<number>((sum, q) => sum + quantity(q.requests.cpu), PLATFORM_REQUESTS.cpu);
-  const memory = quotas.reduce<number>((sum, q) => sum + quantity(q.requests.memory), PLATFORM_REQUESTS.memoryGi * gi);
-  return { cpu: Math.ceil(2 * cpu), memoryGi: Math.ceil((2 * memory) / gi) };
+  const requestedCpu = quotas.reduce<number>((sum, q) => sum + quantity(q.requests.cpu), PLATFORM_REQUESTS.cpu);
+  const requestedMemory = quotas.reduce<number>((sum, q) => sum + quantity(q.requests.memory), PLATFORM_REQUESTS.memoryGi * gi);
+  const cpu = Math.max(zones * NODE_CPU_FLOOR_PER_ZONE, Math.ceil(2 * requestedCpu));
+  return { cpu, memoryGi: Math.max(cpu * MAX_GI_PER_CPU, Math.ceil((2 * requestedMemory) / gi)) };
 }
 
 /** What runs inside one deployment's cluster: the ingress controller and one release per tenant. */
@@ -200,7 +211,7 @@ export class HelmStack extends DeploymentStack {
       subnetIds: this.access.cluster.vpcConfig.get(0).subnetIds,
       clusterSecurityGroupId: this.access.cluster.vpcConfig.get(0).clusterSecurityGroupId,
       tags,
-      limits: capacityLimits(quotas),
+      limits: capacityLimits(quotas, deployment.availability_zones.length),
     });
     if (hostedZone) this.certificate = new WildcardCertificateLookup(this, "certificate", { baseDomain });
     this.ingress = new TraefikIngress(this, "ingress", {

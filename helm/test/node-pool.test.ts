@@ -133,11 +133,16 @@ describe("the NodePool's capacity", () => {
 
   it("is bounded by twice what the tenants' quotas and the platform request, and grows with the tenants", () => {
     const values = [...releaseValuesByNamespace(stack).values()];
-    const limits = capacityLimits(values.map((v) => tenantQuota(v)));
+    const limits = capacityLimits(values.map((v) => tenantQuota(v)), 3);
     expect(poolSpec.limits).toEqual({ cpu: String(limits.cpu), memory: `${limits.memoryGi}Gi` });
-    // 3 tenants at the 4 CPU / 4Gi request floor, plus 2 CPU / 3Gi for Traefik and KEDA, doubled.
-    expect(limits).toEqual({ cpu: 28, memoryGi: 30 });
-    expect(capacityLimits([]).cpu).toBeLessThan(limits.cpu);
+    // 3 tenants at the 4 CPU request floor, plus 2 CPU for Traefik and KEDA, doubled; memory at 8 GiB per CPU.
+    expect(limits).toEqual({ cpu: 28, memoryGi: 224 });
+    const more = capacityLimits([...values, ...values].map((v) => tenantQuota(v)), 3);
+    expect(more.cpu).toBeGreaterThan(limits.cpu);
+  });
+
+  it("always has room for one node per zone, which Traefik's hard zone spread needs", () => {
+    expect(capacityLimits([], 3)).toEqual({ cpu: 12, memoryGi: 96 });
   });
 
   it("drains one node at a time and replaces nodes well inside Auto Mode's 21-day limit", () => {
