@@ -8,7 +8,10 @@
  *   Amazon EKS"): AWS publishes no CRD schema for `eks.amazonaws.com/v1` NodeClass, so field names and
  *   types are checked against that documented spec.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parseDeployment, DeploymentError } from "@gpp/deployment";
 import { defaultTags } from "@gpp/stack";
 import { Ajv } from "ajv";
@@ -219,6 +222,22 @@ describe("tags that cannot reach what Auto Mode launches", () => {
     const error = attempt("  cost-centre: a=b");
     expect(error).toBeInstanceOf(DeploymentError);
     expect((error as Error).message).toMatch(/tags\.cost-centre: tag value "a=b" cannot be written/);
+  });
+
+  it("exits 1 from synth with one line naming the file and tags.<key>, a clean error and no file written", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "helm-bad-tags-"));
+    writeFileSync(path.join(dir, "gpp0.yaml"), "deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntags:\n  cost-centre: a=b\n");
+    const outdir = path.join(dir, "out");
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${path.join(dir, "gpp0.yaml")}: tags.cost-centre: tag value "a=b"`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const files = existsSync(outdir) ? readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
+    expect(files).toEqual([]);
   });
 
   it("accepts ordinary tags", () => {
