@@ -20,7 +20,9 @@ import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { WORKLOADS_NODE_POOL, nodeClassTagProblems } from "../src/node-pool";
 import { HelmStack, capacityLimits, tenantQuota } from "../src/stack";
+import { CHART_DIR } from "../src/chart-values";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
+import { helm, helmPath } from "./helm-binary";
 
 type Json = Record<string, unknown>;
 
@@ -261,5 +263,23 @@ describe("tenants on the workloads NodePool", () => {
     expect(tenantProblems('{nodeSelector: {"karpenter.sh/nodepool": system}}')).toContain("tenants[0].values.nodeSelector.karpenter.sh/nodepool");
     expect(tenantProblems("{nodeSelector: null}")).toContain("tenants[0].values.nodeSelector.karpenter.sh/nodepool");
     expect(tenantProblems("{nodeSelector: {team: a}}")).toBe("");
+  });
+});
+
+describe.skipIf(!helm.found)("a tenant's pods, rendered by helm", () => {
+  it("select the workloads NodePool besides the chart's linux/amd64", () => {
+    const values = releaseValuesByNamespace(stack).get("tenant-acme");
+    const dir = mkdtempSync(path.join(tmpdir(), "tenant-values-"));
+    writeFileSync(path.join(dir, "values.json"), JSON.stringify(values));
+    const result = spawnSync(helmPath, ["template", "acme", CHART_DIR, "--namespace", "tenant-acme", "-f", path.join(dir, "values.json")], { encoding: "utf8", timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    const deploymentManifest = YAML.parseAllDocuments(result.stdout)
+      .map((d) => d.toJS() as Json | null)
+      .find((m) => m?.kind === "Deployment") as { spec: { template: { spec: { nodeSelector: unknown } } } };
+    expect(deploymentManifest.spec.template.spec.nodeSelector).toEqual({
+      "kubernetes.io/os": "linux",
+      "kubernetes.io/arch": "amd64",
+      "karpenter.sh/nodepool": WORKLOADS_NODE_POOL,
+    });
   });
 });
