@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Deployment, Problem } from "@gpp/deployment";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import YAML from "yaml";
+import { workloadsNodeSelector } from "./node-pool";
 
 export type Values = Record<string, unknown>;
 export type TenantSpec = Deployment["tenants"][number];
@@ -34,6 +35,8 @@ export const STACK_OWNED_KEYS: readonly (readonly string[])[] = [
   ["ingress", "host"],
   ["ingress", "className"],
   ["networkPolicy"],
+  // Tenants run on the deployment's own NodePool, whose nodes carry the budget's tags.
+  ["nodeSelector", "karpenter.sh/nodepool"],
   // The off-hours schedule is the deployment's (descriptor `scaling.off_hours`), and prod never has one.
   ["keda"],
 ];
@@ -83,6 +86,8 @@ export function tenantChartValues(deployment: Deployment, tenant: TenantSpec, in
     // the HPA holds minReplicas.
     autoscaling: { enabled: true },
     ingress: { enabled: true, className: ingress.className, host: tenant.host },
+    // Merged into the chart's nodeSelector (linux, amd64): the deployment's tagged NodePool.
+    nodeSelector: workloadsNodeSelector(),
     networkPolicy: {
       enabled: true,
       ingressControllerNamespace: ingress.namespace,
@@ -141,7 +146,8 @@ export function tenantValuesProblems(tenantIndex: number, tenant: TenantSpec, va
   const problems: Problem[] = [];
   for (const key of STACK_OWNED_KEYS) {
     let node: unknown = tenant.values;
-    for (const part of key) node = isPlainObject(node) ? node[part] : undefined;
+    // A `null` on the way deletes the whole block, the stack's key with it.
+    for (const part of key) node = isPlainObject(node) ? node[part] : node === null ? null : undefined;
     if (node !== undefined) {
       problems.push({
         field: `${prefix}.${key.join(".")}`,

@@ -1,6 +1,7 @@
 import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -32,14 +33,75 @@ export interface TraefikIngressProps {
    * one, tenants are served over plain HTTP with Host-header routing.
    */
   readonly tls?: { readonly certificateArn: string };
+  /**
+   * AWS tags for the NLB and its target groups (the deployment's default tags, so the budget sees the
+   * NLB); checked with `resourceTagProblems` first.
+   */
+  readonly loadBalancerTags: Readonly<Record<string, string>>;
+  /** Where the Prometheus collector scrapes from (the subnets its ENIs are in): the only source admitted to the metrics port. */
+  readonly metricsScrapeCidrs: readonly string[];
+  /** Added to Traefik's nodeSelector, e.g. the deployment's own NodePool. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly dependsOn?: ITerraformDependable[];
 }
+
+/**
+ * Tags every AWS resource Auto Mode creates for the Service: the NLB and its target groups ("Use Service
+ * Annotations to configure Network Load Balancers", EKS User Guide: "Additional AWS tags to apply to
+ * the load balancer and related resources", example `Environment=prod,Team=platform`). Applying them
+ * needs tagging permissions on the cluster role (same guide, Considerations), which iac grants.
+ */
+export const NLB_RESOURCE_TAGS_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags";
+
+/**
+ * The annotation's format is `k=v,k=v` with no escaping, and the parser trims spaces around each key
+ * and value: a tag whose key or value holds `,` or `=`, or starts or ends with a space, would arrive
+ * split or changed. Such tags are refused (as the descriptor field `tags.<key>`), not re-encoded.
+ */
+export function resourceTagProblems(tags: Readonly<Record<string, string>>): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    for (const [what, text] of [["key", key], ["value", value]] as const) {
+      if (/[,=]/.test(text) || text !== text.trim()) {
+        problems.push({
+          field: `tags.${key}`,
+          message: `tag ${what} "${text}" cannot be written into the NLB's ${NLB_RESOURCE_TAGS_ANNOTATION} annotation (k=v,k=v: no "," or "=", no leading or trailing spaces)`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/** `k=v,k=v` for the NLB annotation; refuses what `resourceTagProblems` reports. */
+export function resourceTagsAnnotation(tags: Readonly<Record<string, string>>): string {
+  const [problem] = resourceTagProblems(tags);
+  if (problem) throw new Error(`${problem.field}: ${problem.message}`);
+  return Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+}
+
+/**
+ * Container ports of the chart's entry points (traefik/values.yaml at chart v41.3.0: `ports.web.port`
+ * 8000, `ports.websecure.port` 8443, `ports.metrics.port` 9100; `ports.traefik.port` 8080 serves only
+ * /ping once the API is off, and the kubelet's probes from the node are always admitted).
+ */
+export const TRAEFIK_CONTAINER_PORTS = { web: 8000, websecure: 8443, metrics: 9100, traefik: 8080 } as const;
 
 /** NLB service annotations that Auto Mode supports for TLS termination (AWS: auto-configure-nlb). */
 export const NLB_SSL_CERT_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
 export const NLB_SSL_PORTS_ANNOTATION = "service.beta.kubernetes.io/aws-load-balancer-ssl-ports";
 /** The Service port of Traefik's `websecure` entry point (the chart's default), the NLB's TLS listener. */
 const WEBSECURE_EXPOSED_PORT = 443;
+
+const TRAEFIK_RELEASE_NAME = "traefik";
+
+/** Labels of Traefik's pods: the chart's selector labels, name and instance = <release>-<namespace>. */
+export const traefikPodLabels = (namespace: string): Readonly<Record<string, string>> => ({
+  "app.kubernetes.io/name": "traefik",
+  "app.kubernetes.io/instance": `${TRAEFIK_RELEASE_NAME}-${namespace}`,
+});
 
 /**
  * The shared, internet-facing entry point: Traefik behind an Auto Mode NLB, autoscaled, spread across
@@ -48,6 +110,8 @@ const WEBSECURE_EXPOSED_PORT = 443;
 export class TraefikIngress extends Construct {
   readonly namespace: NamespaceV1;
   readonly release: Release;
+  /** Admits only the published entry points from anywhere and the metrics port from the collector. */
+  readonly networkPolicy: NetworkPolicyV1;
   readonly ingressClassName: string;
   readonly namespaceName: string;
   /** Labels of Traefik's pods (the chart's selector labels), for the tenants' NetworkPolicies. */
@@ -62,15 +126,11 @@ export class TraefikIngress extends Construct {
     if (props.maxReplicas < props.minReplicas) {
       throw new Error(`Traefik maxReplicas (${props.maxReplicas}) is below minReplicas (${props.minReplicas})`);
     }
-    const releaseName = "traefik";
+    const releaseName = TRAEFIK_RELEASE_NAME;
     this.serviceName = releaseName;
     this.namespaceName = props.namespace;
     this.ingressClassName = props.ingressClassName;
-    // The chart's selector labels: name, and instance = <release>-<namespace>.
-    this.podLabels = {
-      "app.kubernetes.io/name": "traefik",
-      "app.kubernetes.io/instance": `${releaseName}-${props.namespace}`,
-    };
+    this.podLabels = traefikPodLabels(props.namespace);
     this.namespace = new NamespaceV1(this, "namespace", {
       provider: props.kubernetesProvider,
       metadata: {
@@ -79,6 +139,27 @@ export class TraefikIngress extends Construct {
       },
     });
     this.values = traefikValues(props, this.podLabels);
+    const entryPorts = [TRAEFIK_CONTAINER_PORTS.web, ...(props.tls ? [TRAEFIK_CONTAINER_PORTS.websecure] : [])];
+    // Before the release, so no Traefik pod is ever reachable on its other ports.
+    this.networkPolicy = new NetworkPolicyV1(this, "network-policy", {
+      provider: props.kubernetesProvider,
+      metadata: { name: "traefik-entry-points", namespace: props.namespace },
+      spec: {
+        // Every pod of the namespace (only Traefik runs there).
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [
+          // Clients through the NLB (IP targets: from the NLB's private addresses, or the client's own
+          // with client-IP preservation) and the NLB's health checks, on the published entry points only.
+          { ports: entryPorts.map((port) => ({ port: String(port), protocol: "TCP" })) },
+          {
+            from: props.metricsScrapeCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ port: String(TRAEFIK_CONTAINER_PORTS.metrics), protocol: "TCP" }],
+          },
+        ],
+      },
+      dependsOn: [this.namespace],
+    });
     this.release = new Release(this, "release", {
       provider: props.helmProvider,
       name: releaseName,
@@ -87,12 +168,16 @@ export class TraefikIngress extends Construct {
       chart: TRAEFIK_CHART.chart,
       version: TRAEFIK_CHART.version,
       values: [JSON.stringify(this.values)],
+      // The chart's crds/ holds 25 CRDs (10 traefik.io, 15 hub.traefik.io at v41.3.0) for the
+      // kubernetesCRD provider and Traefik Hub, both off here; no template renders an object of them
+      // with these values (the dashboard IngressRoute, TLSOption and TLSStore are off or empty).
+      skipCrds: true,
       atomic: true,
       cleanupOnFail: true,
       wait: true,
       timeout: 900,
       maxHistory: 10,
-      dependsOn: [this.namespace, ...(props.dependsOn ?? [])],
+      dependsOn: [this.namespace, this.networkPolicy, ...(props.dependsOn ?? [])],
     });
   }
 }
@@ -107,6 +192,12 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
   });
   return {
     global: { checkNewVersion: false, sendAnonymousUsage: false },
+    // No API and no dashboard: `/api/rawdata` would list every tenant's routers to any pod that can
+    // reach port 8080. The chart passes `api.*` as --api.* flags whenever `api` is set (any --api flag,
+    // even --api.dashboard=false, turns the API on), so `null` deletes the chart's default
+    // `api.dashboard: true` and no --api flag is rendered (templates/_podtemplate.tpl at v41.3.0). The
+    // dashboard IngressRoute (`ingressRoute.dashboard.enabled`) is off by default.
+    api: null,
     // The HPA owns the replica count; spec.replicas is left out so upgrades do not reset it.
     deployment: { replicas: null },
     autoscaling: {
@@ -127,7 +218,7 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
       requests: { cpu: "100m", memory: "128Mi" },
       limits: { memory: "512Mi" },
     },
-    nodeSelector: { "kubernetes.io/os": "linux" },
+    nodeSelector: { "kubernetes.io/os": "linux", ...props.nodeSelector },
     ingressClass: { enabled: true, isDefaultClass: false, name: props.ingressClassName },
     providers: {
       kubernetesIngress: { enabled: true, publishedService: { enabled: true } },
@@ -152,6 +243,7 @@ function traefikValues(props: TraefikIngressProps, podLabels: Readonly<Record<st
     service: {
       annotations: {
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        [NLB_RESOURCE_TAGS_ANNOTATION]: resourceTagsAnnotation(props.loadBalancerTags),
         ...(props.tls
           ? {
               [NLB_SSL_CERT_ANNOTATION]: props.tls.certificateArn,

@@ -2,6 +2,7 @@ import type { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { restrictedPodSecurityLabels } from "./pod-security";
 
@@ -22,6 +23,12 @@ export interface KedaProps {
   /** The cluster's Kubernetes minor version, e.g. "1.35" (pins the Pod Security labels). */
   readonly kubernetesVersion: string;
   readonly namespace: string;
+  /**
+   * For the operator, metrics API server and webhooks: the chart's top-level `nodeSelector` is each
+   * one's default (`operator.nodeSelector | default .Values.nodeSelector` in the templates at v2.20.2).
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /** KEDA: its CRDs (ScaledObject), operator, metrics API server and admission webhooks. */
@@ -44,6 +51,7 @@ export class Keda extends Construct {
       // else stays at the chart's defaults (requests and limits on all three pods, restricted-ready
       // security contexts, no host network).
       crds: { install: true },
+      ...(props.nodeSelector ? { nodeSelector: { ...props.nodeSelector } } : {}),
     };
     this.release = new Release(this, "release", {
       provider: props.helmProvider,
@@ -58,7 +66,7 @@ export class Keda extends Construct {
       wait: true,
       timeout: 600,
       maxHistory: 10,
-      dependsOn: [this.namespace],
+      dependsOn: [this.namespace, ...(props.dependsOn ?? [])],
     });
   }
 }

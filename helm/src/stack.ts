@@ -1,12 +1,13 @@
-import { DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, type Deployment, type Problem } from "@gpp/deployment";
-import { DeploymentStack } from "@gpp/stack";
+import { Component, DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, resourceName, type Deployment, type Problem } from "@gpp/deployment";
+import { DeploymentStack, defaultTags } from "@gpp/stack";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CHART_DIR, coalesceValues, loadChartSchema, tenantChartValues, tenantValuesProblems, type IngressTarget, type Values } from "./chart-values";
 import { ClusterAccess } from "./cluster-access";
-import { TraefikIngress } from "./ingress";
+import { TraefikIngress, resourceTagProblems, traefikPodLabels } from "./ingress";
 import { Keda } from "./keda";
 import { NetworkPolicyEnforcement } from "./network-policy";
+import { WORKLOADS_NODE_POOL, WorkloadCapacity, nodeClassTagProblems, workloadsNodeSelector, type CapacityLimits } from "./node-pool";
 import { PrometheusCollectorAccess } from "./prometheus-rbac";
 import { WildcardAliasRecord, WildcardCertificateLookup, wildcardName } from "./public-endpoint";
 import { formatCpu, formatMemory, parseQuantity } from "./quantity";
@@ -139,12 +140,42 @@ export function tenantResourceProblems(tenantIndex: number, values: Values, limi
   return problems;
 }
 
+/**
+ * What the platform requests besides the tenants, for the NodePool's limits: Traefik at 10 replicas
+ * (1 CPU, 1.25Gi) and KEDA's three pods (0.3 CPU, 0.3Gi at the chart's defaults), rounded up.
+ */
+const PLATFORM_REQUESTS = { cpu: 2, memoryGi: 3 } as const;
+
+/**
+ * Karpenter counts a pool's limits in node capacity, not pod requests. Traefik's hard zone spread needs
+ * a node in every zone, so the floor is one 4-vCPU node per zone; memory follows CPU at the r family's
+ * 8 GiB per vCPU, so the memory limit never stops a node the CPU limit allows, whichever of c, m or r
+ * Auto Mode picks.
+ */
+const NODE_CPU_FLOOR_PER_ZONE = 4;
+const MAX_GI_PER_CPU = 8;
+
+/**
+ * The NodePool's ceiling: twice what the tenants' quotas and the platform can request (bin-packing
+ * loss, per-node reservations and DaemonSets fit), never below one node per zone, so a runaway cannot
+ * buy more nodes than that while the platform always fits.
+ */
+export function capacityLimits(quotas: readonly TenantQuota[], zones: number): CapacityLimits {
+  const gi = 1024 ** 3;
+  const requestedCpu = quotas.reduce<number>((sum, q) => sum + quantity(q.requests.cpu), PLATFORM_REQUESTS.cpu);
+  const requestedMemory = quotas.reduce<number>((sum, q) => sum + quantity(q.requests.memory), PLATFORM_REQUESTS.memoryGi * gi);
+  const cpu = Math.max(zones * NODE_CPU_FLOOR_PER_ZONE, Math.ceil(2 * requestedCpu));
+  return { cpu, memoryGi: Math.max(cpu * MAX_GI_PER_CPU, Math.ceil((2 * requestedMemory) / gi)) };
+}
+
 /** What runs inside one deployment's cluster: the ingress controller and one release per tenant. */
 export class HelmStack extends DeploymentStack {
   readonly access: ClusterAccess;
   readonly ingress: TraefikIngress;
   readonly networkPolicy: NetworkPolicyEnforcement;
   readonly prometheusAccess: PrometheusCollectorAccess;
+  /** The deployment's tagged NodeClass and the NodePool every tenant and platform pod selects. */
+  readonly capacity: WorkloadCapacity;
   /** Only for deployments with an off-hours schedule (never prod). */
   readonly keda?: Keda;
   /** Only when the descriptor names a hosted zone. */
@@ -155,50 +186,12 @@ export class HelmStack extends DeploymentStack {
   constructor(scope: Construct, deployment: Deployment) {
     super(scope, deployment, "helm");
     const kubernetesVersion = deployment.cluster.kubernetes_version;
-    this.access = new ClusterAccess(this, "cluster", { clusterName: clusterName(deployment), region: deployment.region });
-    this.networkPolicy = new NetworkPolicyEnforcement(this, "network-policy", { provider: this.access.kubernetes });
-    this.prometheusAccess = new PrometheusCollectorAccess(this, "prometheus-collector", {
-      provider: this.access.kubernetes,
-      userName: PROMETHEUS_COLLECTOR_USER,
-    });
+    // The provider's default tags: what the budget filters on (`deployment`), now also on the nodes,
+    // volumes and NLB Auto Mode creates. Tags neither can carry stop the synth here.
+    const tags = defaultTags(deployment, "helm");
+
     const { hosted_zone: hostedZone, base_domain: baseDomain } = deployment.ingress;
-    if (hostedZone) this.certificate = new WildcardCertificateLookup(this, "certificate", { baseDomain });
-    this.ingress = new TraefikIngress(this, "ingress", {
-      helmProvider: this.access.helm,
-      kubernetesProvider: this.access.kubernetes,
-      kubernetesVersion,
-      namespace: INGRESS_NAMESPACE,
-      ingressClassName: INGRESS_CLASS,
-      // One per availability zone of the deployment.
-      minReplicas: deployment.availability_zones.length,
-      maxReplicas: 10,
-      targetCpuUtilization: 70,
-      ...(this.certificate ? { tls: { certificateArn: this.certificate.arn } } : {}),
-    });
-    if (hostedZone) {
-      this.dns = new WildcardAliasRecord(this, "dns", {
-        kubernetesProvider: this.access.kubernetes,
-        hostedZone,
-        baseDomain,
-        region: deployment.region,
-        serviceName: this.ingress.serviceName,
-        serviceNamespace: this.ingress.namespaceName,
-        dependsOn: [this.ingress.release],
-      });
-    }
-    if (deployment.scaling.off_hours) {
-      this.keda = new Keda(this, "keda", {
-        helmProvider: this.access.helm,
-        kubernetesProvider: this.access.kubernetes,
-        kubernetesVersion,
-        namespace: KEDA_NAMESPACE,
-      });
-    }
-    const target: IngressTarget = {
-      className: this.ingress.ingressClassName,
-      namespace: this.ingress.namespaceName,
-      podLabels: this.ingress.podLabels,
-    };
+    const target: IngressTarget = { className: INGRESS_CLASS, namespace: INGRESS_NAMESPACE, podLabels: traefikPodLabels(INGRESS_NAMESPACE) };
 
     // Every tenant's values first: one bad value anywhere stops the synth before anything is written.
     const problems: Problem[] = [];
@@ -221,10 +214,67 @@ export class HelmStack extends DeploymentStack {
       if (valueProblems.length === 0) problems.push(...tenantResourceProblems(i, values, TENANT_LIMITS));
       return values;
     });
+    problems.unshift(...nodeClassTagProblems(tags), ...resourceTagProblems(tags));
     if (problems.length > 0) {
       throw new DeploymentError(deployment.file, problems);
     }
 
+    this.access = new ClusterAccess(this, "cluster", { clusterName: clusterName(deployment), region: deployment.region });
+    this.networkPolicy = new NetworkPolicyEnforcement(this, "network-policy", { provider: this.access.kubernetes });
+    this.prometheusAccess = new PrometheusCollectorAccess(this, "prometheus-collector", {
+      provider: this.access.kubernetes,
+      userName: PROMETHEUS_COLLECTOR_USER,
+    });
+    const nodeSelector = workloadsNodeSelector();
+    const quotas = tenantValues.map((values) => tenantQuota(values as Values));
+    this.capacity = new WorkloadCapacity(this, "capacity", {
+      provider: this.access.kubernetes,
+      name: WORKLOADS_NODE_POOL,
+      nodeRoleName: resourceName(deployment, Component.nodeRole),
+      subnetIds: this.access.cluster.vpcConfig.get(0).subnetIds,
+      clusterSecurityGroupId: this.access.cluster.vpcConfig.get(0).clusterSecurityGroupId,
+      tags,
+      limits: capacityLimits(quotas, deployment.availability_zones.length),
+    });
+    if (hostedZone) this.certificate = new WildcardCertificateLookup(this, "certificate", { baseDomain });
+    this.ingress = new TraefikIngress(this, "ingress", {
+      helmProvider: this.access.helm,
+      kubernetesProvider: this.access.kubernetes,
+      kubernetesVersion,
+      namespace: INGRESS_NAMESPACE,
+      ingressClassName: INGRESS_CLASS,
+      // One per availability zone of the deployment.
+      minReplicas: deployment.availability_zones.length,
+      maxReplicas: 10,
+      targetCpuUtilization: 70,
+      loadBalancerTags: tags,
+      // The AMP collector's ENIs are in the private subnets iac gives the scraper.
+      metricsScrapeCidrs: deployment.network.private_subnets,
+      nodeSelector,
+      ...(this.certificate ? { tls: { certificateArn: this.certificate.arn } } : {}),
+      dependsOn: [this.capacity.nodePool],
+    });
+    if (hostedZone) {
+      this.dns = new WildcardAliasRecord(this, "dns", {
+        kubernetesProvider: this.access.kubernetes,
+        hostedZone,
+        baseDomain,
+        region: deployment.region,
+        serviceName: this.ingress.serviceName,
+        serviceNamespace: this.ingress.namespaceName,
+        dependsOn: [this.ingress.release],
+      });
+    }
+    if (deployment.scaling.off_hours) {
+      this.keda = new Keda(this, "keda", {
+        helmProvider: this.access.helm,
+        kubernetesProvider: this.access.kubernetes,
+        kubernetesVersion,
+        namespace: KEDA_NAMESPACE,
+        nodeSelector,
+        dependsOn: [this.capacity.nodePool],
+      });
+    }
     // One asset for every release: the chart is copied and hashed once per stack, not per tenant.
     const chart = new TerraformAsset(this, "tech-interview-chart", { path: CHART_DIR, type: AssetType.DIRECTORY });
     deployment.tenants.forEach((tenant, i) => {
@@ -239,11 +289,16 @@ export class HelmStack extends DeploymentStack {
           kubernetesVersion,
           chartPath: chart.path,
           values,
-          quota: tenantQuota(values),
+          quota: quotas[i] as TenantQuota,
           limits: TENANT_LIMITS,
           // Ingress objects need their class, NetworkPolicies need enforcement turned on, and a
-          // ScaledObject needs KEDA's CRD.
-          dependsOn: [this.ingress.release, this.networkPolicy.configMap, ...(this.keda ? [this.keda.release] : [])],
+          // ScaledObject needs KEDA's CRD; pods select the NodePool.
+          dependsOn: [
+            this.ingress.release,
+            this.networkPolicy.configMap,
+            this.capacity.nodePool,
+            ...(this.keda ? [this.keda.release] : []),
+          ],
         }),
       );
     });

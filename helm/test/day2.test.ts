@@ -52,7 +52,7 @@ describe("off-hours scale-to-zero with KEDA", () => {
       version: "2.20.2",
       namespace: "keda",
     });
-    expect(valuesOf(release(stack, "keda"))).toEqual({ crds: { install: true } });
+    expect(valuesOf(release(stack, "keda"))).toEqual({ crds: { install: true }, nodeSelector: { "karpenter.sh/nodepool": "workloads" } });
     expect(Testing.synth(new HelmStack(Testing.app(), dev))).toHaveResourceWithProperties(NamespaceV1, {
       metadata: { name: "keda", labels: expect.objectContaining({ "pod-security.kubernetes.io/enforce": "restricted" }) },
     });
@@ -123,6 +123,7 @@ describe("TLS at the NLB and a wildcard DNS record, when the descriptor names a 
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
       "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": `\${data.${certificate}.arn}`,
       "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+      "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": expect.stringContaining("deployment="),
     });
     const text = JSON.stringify(traefik);
     for (const unsupported of ["aws-load-balancer-type", "aws-load-balancer-internal", "load-balancer-source-ranges", "proxy-protocol"]) {
@@ -186,7 +187,10 @@ describe("TLS at the NLB and a wildcard DNS record, when the descriptor names a 
     const values = valuesOf(release(plain, "traefik"));
     // No 443 on the NLB: it would serve Traefik's self-signed default certificate. Nothing redirects.
     expect(values.ports).toEqual({ websecure: { expose: { default: false } } });
-    expect(values.service.annotations).toEqual({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
+    expect(values.service.annotations).toEqual({
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": expect.stringContaining("deployment="),
+    });
     expect(plain.data.aws_acm_certificate).toBeUndefined();
     expect(plain.data.kubernetes_service_v1).toBeUndefined();
     expect(plain.resource.aws_route53_record).toBeUndefined();

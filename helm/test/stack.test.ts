@@ -101,7 +101,10 @@ describe("the helm stack", () => {
       loadBalancerClass: "eks.amazonaws.com/nlb",
       externalTrafficPolicy: "Local",
     });
-    expect(traefikValues.service.annotations).toEqual({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" });
+    expect(traefikValues.service.annotations).toEqual({
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": expect.any(String),
+    });
     const text = JSON.stringify(traefikValues);
     for (const unsupported of ["aws-load-balancer-type", "aws-load-balancer-internal", "load-balancer-source-ranges"]) {
       expect(text).not.toContain(unsupported);

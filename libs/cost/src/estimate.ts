@@ -1,4 +1,5 @@
 import { isProd, type Deployment } from "@gpp/deployment";
+import { BUDGET_TAG_KEY, budgetVisibility, type TagCarrier } from "./budget-visibility";
 import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, PRICE_SOURCE, type RegionPrices } from "./prices";
 
 type Json = Record<string, unknown>;
@@ -13,6 +14,10 @@ export interface CostLine {
   readonly unitPrice: number;
   readonly monthlyUsd: number;
   readonly basis: string;
+  /** What puts the deployment's cost-allocation tag on what this line bills. */
+  readonly taggedBy: TagCarrier;
+  /** Whether that carrier, in the synthesized stacks, really tags `deployment=<id>`: what the budget sees. */
+  readonly budgetSees: boolean;
 }
 
 export interface Estimate {
@@ -22,6 +27,8 @@ export interface Estimate {
   readonly priceRegion: string;
   readonly lines: readonly CostLine[];
   readonly totalUsd: number;
+  /** The part of totalUsd on lines the budget sees. */
+  readonly budgetSeesUsd: number;
   readonly assumptions: readonly string[];
   readonly notEstimated: readonly string[];
 }
@@ -29,7 +36,9 @@ export interface Estimate {
 const resources = (stack: Json, type: string): Json[] =>
   Object.values(((stack.resource as Record<string, Record<string, Json>> | undefined) ?? {})[type] ?? {});
 
-const line = (item: string, quantity: number, unit: string, unitPrice: number, basis: string, hours = 1): CostLine => ({
+type Line = Omit<CostLine, "budgetSees">;
+
+const line = (item: string, quantity: number, unit: string, unitPrice: number, basis: string, taggedBy: TagCarrier, hours = 1): Line => ({
   item,
   quantity,
   unit,
@@ -37,7 +46,11 @@ const line = (item: string, quantity: number, unit: string, unitPrice: number, b
   unitPrice,
   monthlyUsd: Math.round(quantity * unitPrice * hours * 100) / 100,
   basis,
+  taggedBy,
 });
+
+/** Root volume per node when no NodeClass states one: the NodeClass default in the EKS User Guide. */
+const DEFAULT_NODE_VOLUME_GI = 80;
 
 /** How many NAT gateways the VPC module will create, from the variables the stack passes it. */
 export function natGatewayCount(iac: Json): number {
@@ -69,19 +82,25 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
   const cpGb = (prod ? ASSUMPTIONS.controlPlaneLogGbPerMonth.prod : ASSUMPTIONS.controlPlaneLogGbPerMonth.nonProd) * controlPlaneLogs;
   const flowGb = (prod ? ASSUMPTIONS.flowLogGbPerMonth.prod : ASSUMPTIONS.flowLogGbPerMonth.nonProd) * flowLogs;
 
+  const visibility = budgetVisibility(deployment.deployment_id, iac, helm);
+  const nodeVolumeGi = visibility.nodeVolumeGi ?? DEFAULT_NODE_VOLUME_GI;
+  const T: TagCarrier = "provider default_tags";
   const lines: CostLine[] = [
-    line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster", p.eksClusterHour, "aws_eks_cluster", HOURS_PER_MONTH),
-    line("NAT gateway", nat, "gateway", p.natGatewayHour, "module.vpc NAT settings", HOURS_PER_MONTH),
-    line("NAT data processing", nat > 0 ? natGb : 0, "GB", p.natGatewayGb, "assumption"),
-    line("Network Load Balancer", nlbs, "NLB", p.nlbHour, "Traefik LoadBalancer Service", HOURS_PER_MONTH),
-    line("NLB capacity units", nlbs * ASSUMPTIONS.nlbLcu, "NLCU", p.nlbLcuHour, "assumption", HOURS_PER_MONTH),
-    line("Public IPv4 addresses", nat + nlbs * azs, "address", p.publicIpv4Hour, "NAT EIPs + one per NLB subnet", HOURS_PER_MONTH),
-    line("KMS customer-managed keys", resources(iac, "aws_kms_key").length, "key-month", p.kmsKeyMonth, "aws_kms_key"),
-    line("CloudWatch Logs ingestion", cpGb + flowGb, "GB", p.logsIngestGb, "assumption per log group"),
-    line("CloudWatch alarms", resources(iac, "aws_cloudwatch_metric_alarm").length, "alarm-month", p.alarmMonth, "aws_cloudwatch_metric_alarm"),
-    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node", p.nodeHour, "assumption", HOURS_PER_MONTH),
-    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node", p.autoModeNodeHour, "assumption", HOURS_PER_MONTH),
-  ];
+    line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster", p.eksClusterHour, "aws_eks_cluster", T, HOURS_PER_MONTH),
+    line("NAT gateway", nat, "gateway", p.natGatewayHour, "module.vpc NAT settings", T, HOURS_PER_MONTH),
+    line("NAT data processing", nat > 0 ? natGb : 0, "GB", p.natGatewayGb, "assumption", T),
+    line("Network Load Balancer", nlbs, "NLB", p.nlbHour, "Traefik LoadBalancer Service", "NLB annotation", HOURS_PER_MONTH),
+    line("NLB capacity units", nlbs * ASSUMPTIONS.nlbLcu, "NLCU", p.nlbLcuHour, "assumption", "NLB annotation", HOURS_PER_MONTH),
+    line("Public IPv4 addresses (NAT)", nat, "address", p.publicIpv4Hour, "one EIP per NAT gateway", T, HOURS_PER_MONTH),
+    line("Public IPv4 addresses (NLB)", nlbs * azs, "address", p.publicIpv4Hour, "one per NLB subnet", "NLB annotation", HOURS_PER_MONTH),
+    line("KMS customer-managed keys", resources(iac, "aws_kms_key").length, "key-month", p.kmsKeyMonth, "aws_kms_key", T),
+    line("CloudWatch Logs ingestion", cpGb + flowGb, "GB", p.logsIngestGb, "assumption per log group", T),
+    line("CloudWatch alarms", resources(iac, "aws_cloudwatch_metric_alarm").length, "alarm-month", p.alarmMonth, "aws_cloudwatch_metric_alarm", T),
+    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node", p.nodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH),
+    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node", p.autoModeNodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH),
+    line("Auto Mode node volumes (EBS gp3)", ASSUMPTIONS.baselineNodes * nodeVolumeGi, "GB-month", p.ebsGp3GbMonth, "NodeClass ephemeralStorage per node", "NodeClass tags"),
+  ].map((l) => ({ ...l, budgetSees: visibility.tagged.has(l.taggedBy) }));
+  const budgetSeesUsd = Math.round(lines.filter((l) => l.budgetSees).reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
   const totalUsd = Math.round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
   return {
     deploymentId: deployment.deployment_id,
@@ -90,6 +109,7 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
     priceRegion,
     lines,
     totalUsd,
+    budgetSeesUsd,
     assumptions: [
       `${HOURS_PER_MONTH} hours a month; on-demand prices; no Savings Plans, Reserved Instances or free tier`,
       `${ASSUMPTIONS.baselineNodes} nodes of ${ASSUMPTIONS.nodeType}; Auto Mode picks real instance types by demand`,
@@ -98,11 +118,13 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
       `control-plane logs ingest ${cpGb / Math.max(controlPlaneLogs, 1)} GB and VPC flow logs ${flowGb / Math.max(flowLogs, 1)} GB a month per log group`,
       ...(priceRegion === deployment.region ? [] : [`no price list for ${deployment.region}: us-east-1 prices used`]),
       ...(deployment.scaling.off_hours ? ["off-hours scale-to-zero lowers the node line; not subtracted here"] : []),
+      `the budget filters on the cost-allocation tag ${BUDGET_TAG_KEY}=${deployment.deployment_id} (activated once per account); nodes count only while they come from the tagged NodePool (a pod the built-in pools take instead gets untagged nodes)`,
+      "the NLB's public IPv4 addresses and the Auto Mode fee are billed against the NLB and the instances, so they are counted under those resources' tags (not checked against a bill here)",
     ],
     notEstimated: [
       "CloudWatch Container Insights (priced per observation)",
       "Amazon Managed Service for Prometheus: the collector is billed for every hour it runs (a fixed part of the baseline, no price recorded here) plus samples collected, ingested, stored and queried",
-      "log storage beyond the first month, data transfer out to the internet, EBS volumes",
+      "log storage beyond the first month, data transfer out to the internet, EBS volumes other than the nodes' root volumes",
       "AWS Budgets (the first two budgets of an account are free)",
     ],
   };
@@ -115,7 +137,8 @@ export function formatEstimate(e: Estimate): string {
       const per = l.hours > 1 ? `${l.unit} x ${l.hours} h` : l.unit;
       // Every digit the price list has (at least four), so the row's arithmetic can be redone.
       const price = `$${l.unitPrice.toFixed(5).replace(/0$/, "")}${l.hours > 1 ? "/h" : ""}`;
-      return `  ${l.item.padEnd(38)} ${String(l.quantity).padStart(4)} ${per.padEnd(18)} @ ${price.padStart(10)}  ${usd(l.monthlyUsd).padStart(9)}  (${l.basis})`;
+      const budget = l.budgetSees ? `budget sees it: ${l.taggedBy}` : `BUDGET CANNOT SEE IT: no ${BUDGET_TAG_KEY} tag from ${l.taggedBy}`;
+      return `  ${l.item.padEnd(38)} ${String(l.quantity).padStart(4)} ${per.padEnd(18)} @ ${price.padStart(10)}  ${usd(l.monthlyUsd).padStart(9)}  (${l.basis}; ${budget})`;
     },
   );
   return [
@@ -123,6 +146,7 @@ export function formatEstimate(e: Estimate): string {
     `  prices: AWS on-demand list prices for ${e.priceRegion} in libs/cost/src/prices.ts, ${PRICE_SOURCE}: verify with the AWS Pricing Calculator`,
     ...rows,
     `  ${"total".padEnd(38)} ${" ".repeat(41)}${usd(e.totalUsd).padStart(9)}`,
+    `  ${"of which the budget sees".padEnd(38)} ${" ".repeat(41)}${usd(e.budgetSeesUsd).padStart(9)}  (lines tagged ${BUDGET_TAG_KEY}=${e.deploymentId})`,
     "  assumptions:",
     ...e.assumptions.map((a) => `    - ${a}`),
     "  not estimated (usage-based):",

@@ -1,6 +1,6 @@
 /**
  * AWS public on-demand list prices in USD, per region, for EKS, VPC NAT gateway, Elastic Load Balancing, VPC
- * public IPv4, KMS, CloudWatch and EC2. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
+ * public IPv4, KMS, CloudWatch, EC2 and EBS gp3. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
  * those services' pricing pages, without access to them from the machine that wrote this file: they were
  * not checked against the live pages or the AWS Price List API on that date. Nothing is fetched at run time
  * (this tool runs offline). Check the AWS Pricing Calculator before committing money.
@@ -22,6 +22,8 @@ export interface RegionPrices {
   readonly logsIngestGb: number;
   readonly logsStoreGbMonth: number;
   readonly alarmMonth: number;
+  /** EBS gp3 storage, per GB-month: the nodes' root volumes. */
+  readonly ebsGp3GbMonth: number;
   /** The node type assumed for the baseline (see ASSUMPTIONS), on demand, plus the Auto Mode fee for it. */
   readonly nodeHour: number;
   readonly autoModeNodeHour: number;
@@ -39,6 +41,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     logsIngestGb: 0.5,
     logsStoreGbMonth: 0.03,
     alarmMonth: 0.1,
+    ebsGp3GbMonth: 0.08,
     nodeHour: 0.0864,
     autoModeNodeHour: 0.01037,
   },
@@ -53,6 +56,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     logsIngestGb: 0.57,
     logsStoreGbMonth: 0.03,
     alarmMonth: 0.1,
+    ebsGp3GbMonth: 0.088,
     nodeHour: 0.0972,
     autoModeNodeHour: 0.01166,
   },
@@ -67,6 +71,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     logsIngestGb: 0.63,
     logsStoreGbMonth: 0.0324,
     alarmMonth: 0.1,
+    ebsGp3GbMonth: 0.0952,
     nodeHour: 0.1044,
     autoModeNodeHour: 0.01253,
   },

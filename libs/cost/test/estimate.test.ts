@@ -28,7 +28,8 @@ describe("the monthly baseline estimate", () => {
 
   it("counts the Traefik entry point as one NLB with a public address in each AZ", () => {
     expect(loadBalancerCount(devStacks.helm)).toBe(1);
-    expect(byItem("Public IPv4 addresses").quantity).toBe(1 + 3);
+    expect(byItem("Public IPv4 addresses (NAT)").quantity).toBe(1);
+    expect(byItem("Public IPv4 addresses (NLB)").quantity).toBe(3);
   });
 
   it("prices logs from the log groups the stack creates and the stated ingestion assumption", () => {
@@ -78,12 +79,15 @@ describe("the monthly baseline estimate", () => {
       "NAT data processing": 50,
       "Network Load Balancer": 1,
       "NLB capacity units": 1,
-      "Public IPv4 addresses": 4,
+      "Public IPv4 addresses (NAT)": 1,
+      "Public IPv4 addresses (NLB)": 3,
       "KMS customer-managed keys": 1,
       "CloudWatch Logs ingestion": 10,
       "CloudWatch alarms": 4,
       "Auto Mode nodes (EC2, on demand)": 3,
       "Auto Mode management fee": 3,
+      // 3 nodes x the NodeClass's 80Gi root volume.
+      "Auto Mode node volumes (EBS gp3)": 240,
     });
     const prodStacks = synthesizeDeployment(prod);
     const prodLines = estimateBaseline(prod, prodStacks.iac, prodStacks.helm).lines;
