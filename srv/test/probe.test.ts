@@ -28,7 +28,7 @@ describe("probe", () => {
     const server = net.createServer((socket) =>
       socket.once("data", (data) => {
         seen = /^host: (.*)$/im.exec(data.toString())?.[1]?.trim() ?? "";
-        socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nOK");
+        socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
