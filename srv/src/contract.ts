@@ -18,6 +18,8 @@
  * `ok` for readiness, `world` or `world!` for liveness. Everything else is refused (`hello`, an empty
  * body, an HTML 404 page, `okay`, `world peace`). ASCII only on purpose: the `helm test` pod implements
  * the same rule with POSIX `sh` and `tr` in the C locale, which know nothing of Unicode case or spaces.
+ * One known gap: a shell drops NUL bytes from what it captures, so the pod would take `o\0k` for `ok`
+ * where this function refuses it; no such body has been seen from the image.
  */
 export const contract = {
   image: "gradyent/tech-interview",
