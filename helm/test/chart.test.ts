@@ -308,9 +308,10 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     expect(env).toEqual({
       BASE_URL: "http://acme-tech-interview:80",
       READINESS_PATH: contract.readiness.path,
-      READINESS_BODY: contract.readiness.body,
+      // The contract's accepted forms (the real image's and the documented bodies); test-connection.test.ts runs the script.
+      READINESS_BODIES: contract.readiness.accepted.join(" "),
       LIVENESS_PATH: contract.liveness.path,
-      LIVENESS_BODY: contract.liveness.body,
+      LIVENESS_BODIES: contract.liveness.accepted.join(" "),
     });
     // The sizes the tenant quota counts for this pod (helm/src/stack.ts reads the same values).
     expect(container.resources).toEqual({ requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } });
@@ -330,6 +331,10 @@ describe.skipIf(!helm.found)("the tech-interview chart, rendered by helm", () =>
     ["an unknown key in the helm test's resources", { helmTest: { resources: { limits: { gpu: "1" } } } }, "'gpu' not allowed"],
     ["a preStop sleep as long as the grace period", { termination: { preStopSleepSeconds: 30, gracePeriodSeconds: 30 } }, "/termination/preStopSleepSeconds"],
     ["a grace period that leaves less than 5 s after the longest sleep", { termination: { gracePeriodSeconds: 29 } }, "/termination/gracePeriodSeconds"],
+    ["a helm test body not in the rule's normal form (upper case)", { helmTest: { expect: { readinessBodies: ["OK"] } } }, "/helmTest/expect/readinessBodies/0"],
+    ["a helm test body with a space (the pod splits the list on spaces)", { helmTest: { expect: { livenessBodies: ["world peace"] } } }, "/helmTest/expect/livenessBodies/0"],
+    ["no accepted helm test body at all", { helmTest: { expect: { livenessBodies: [] } } }, "/helmTest/expect/livenessBodies"],
+    ["the old single-body key", { helmTest: { expect: { readinessBody: "OK" } } }, "'readinessBody' not allowed"],
     ["a schedule that is not 5-field cron", { autoscaling: { enabled: true }, keda: { enabled: true, offHours: { scaleUp: "@daily", scaleDown: "0 19 * * *" } } }, "/keda/offHours/scaleUp"],
   ])("rejects %s", (_name, values, expected) => {
     const result = runHelm(["template", "bad", CHART_DIR], values);

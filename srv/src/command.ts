@@ -2,10 +2,12 @@ import { DeploymentError, DeploymentsError, loadDeploymentFile, type Deployment 
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { LookupFunction } from "node:net";
 import path from "node:path";
-import { contract } from "./contract";
+import { contract, describeAccepted } from "./contract";
 import { ContainerError, detectEngine, engineNames, withContainer, type EngineName } from "./engine";
 import {
   ExitCode,
+  JunitPathError,
+  checkJunitPath,
   exitCodeFor,
   exitCodeHelp,
   formatJson,
@@ -16,7 +18,8 @@ import {
   type SmokeReport,
 } from "./report";
 import type { Backoff } from "./retry";
-import { checkTarget, type SmokeOptions, type Target, type TargetResult } from "./smoke";
+import { redactUrl, redactUrlText } from "./probe";
+import { checkTarget, checkTargets, type SmokeOptions, type Target, type TargetResult } from "./smoke";
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -44,6 +47,13 @@ const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/**
+ * The longest wait a Node.js timer holds: setTimeout stores the delay as a signed 32-bit integer and
+ * replaces anything larger by 1 ms (Node.js docs, "setTimeout": "When delay is larger than 2147483647 or
+ * less than 1 or NaN, the delay will be set to 1"). About 24.8 days.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** Milliseconds, bare or with a unit: `500`, `500ms`, `2s`, `1.5m`. */
 export function parseDuration(value: string, option: string, { allowZero }: { allowZero: boolean }): number {
   const match = /^(-?\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
@@ -51,6 +61,9 @@ export function parseDuration(value: string, option: string, { allowZero }: { al
   const ms = Math.round(Number(match[1]) * { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? "ms") as "ms" | "s" | "m"]);
   if (ms < 0) throw new InvalidArgumentError(`${option} must not be negative; got "${value}".`);
   if (ms === 0 && !allowZero) throw new InvalidArgumentError(`${option} must be greater than zero (at least 1ms); got "${value}".`);
+  if (ms > MAX_TIMER_MS) {
+    throw new InvalidArgumentError(`${option} must be at most ${MAX_TIMER_MS}ms (about 24 days, the longest a timer can wait); got "${value}".`);
+  }
   return ms;
 }
 
@@ -63,15 +76,17 @@ function parseCount(value: string): number {
 
 export function parseBaseUrl(value: string): URL {
   let url: URL;
+  // The value may carry credentials (https://user:token@host): errors show it redacted.
+  const shown = redactUrlText(value);
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidArgumentError(`--url must be an absolute http:// or https:// URL such as http://127.0.0.1:8080; got "${value}".`);
+    throw new InvalidArgumentError(`--url must be an absolute http:// or https:// URL such as http://127.0.0.1:8080; got "${shown}".`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidArgumentError(`--url must use http:// or https://; got "${url.protocol}" in "${value}".`);
+    throw new InvalidArgumentError(`--url must use http:// or https://; got "${url.protocol}" in "${shown}".`);
   }
-  if (url.search || url.hash) throw new InvalidArgumentError(`--url is a base URL and takes no query or fragment; got "${value}".`);
+  if (url.search || url.hash) throw new InvalidArgumentError(`--url is a base URL and takes no query or fragment; got "${redactUrl(url)}".`);
   return url;
 }
 
@@ -113,9 +128,10 @@ interface Flags {
 function buildProgram(io: Io): Command {
   return new Command("smoke")
     .description(
-      `Checks that the service honours its contract: GET ${contract.readiness.path} -> ${contract.readiness.status} "${contract.readiness.body}" (readiness) and ` +
-        `GET ${contract.liveness.path} -> ${contract.liveness.status} "${contract.liveness.body}" (liveness). ` +
-        "Waits for readiness with backoff until the deadline, then sends --requests requests to each endpoint " +
+      `Checks that the service honours its contract: GET ${contract.readiness.path} -> ${contract.readiness.status} ${describeAccepted(contract.readiness)} (readiness) and ` +
+        `GET ${contract.liveness.path} -> ${contract.liveness.status} ${describeAccepted(contract.liveness)} (liveness), ` +
+        "ignoring case and surrounding whitespace. " +
+        "Waits for readiness with backoff until the deadline (one deadline for the whole run), then sends --requests requests to each endpoint " +
         "and reports status, body and latency (p50, p95, max). Diagnoses failures in plain words.",
     )
     .addOption(new Option("--url <base>", "base URL of the service, or of the shared entry point with --host/--deployment").argParser(parseBaseUrl).conflicts("image"))
@@ -131,7 +147,7 @@ function buildProgram(io: Io): Command {
         .argParser((v) => parseDuration(v, "--timeout", { allowZero: false })),
     )
     .addOption(
-      new Option("--deadline <duration>", "how long to keep retrying readiness before giving up (0: one attempt)")
+      new Option("--deadline <duration>", "how long, from the start of the run, every target may take to become ready (0: one attempt each)")
         .default(30_000, "30s")
         .argParser((v) => parseDuration(v, "--deadline", { allowZero: true })),
     )
@@ -148,7 +164,8 @@ function buildProgram(io: Io): Command {
         `  pnpm --filter srv smoke -- --image ${contract.image}:${contract.defaultTag}\n`,
     )
     .showHelpAfterError()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // commander echoes a refused value ("argument '<value>' is invalid"): no credentials in that either.
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(redactUrlText(text)) })
     .exitOverride()
     .allowExcessArguments(false);
 }
@@ -177,6 +194,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   if (flags.engine && !flags.image) return usage("--engine only applies with --image.");
   const cwd = options.cwd ?? process.cwd();
   const junitFile = flags.junit ? path.resolve(cwd, flags.junit) : undefined;
+  if (junitFile) {
+    // Before any check runs: a report nobody can write should not cost a whole run.
+    try {
+      checkJunitPath(junitFile);
+    } catch (error) {
+      if (!(error instanceof JunitPathError)) throw error;
+      return usage(error.message);
+    }
+  }
 
   const started = Date.now();
   const progress = flags.quiet ? () => {} : (line: string) => io.stderr(`${line}\n`);
@@ -239,9 +265,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     } else {
       targets = [{ name: flags.host ?? baseUrl.host, baseUrl, ...(flags.host ? { host: flags.host } : {}) }];
     }
-    results = [];
-    // One tenant after another: the report stays readable and the entry point sees no burst.
-    for (const target of targets) results.push(await checkTarget(target, smokeOptions));
+    results = await checkTargets(targets, smokeOptions);
   }
 
   const verdict = overallVerdict(results);
@@ -258,7 +282,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     try {
       writeFileAtomically(junitFile, formatJunit(report));
     } catch (error) {
-      io.stderr(`could not write the JUnit report to ${junitFile}: ${(error as Error).message}\n`);
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      io.stderr(`error: --junit: cannot write ${junitFile} (${reason}); the report above was not saved.\n`);
       return ExitCode.badUsage;
     }
   }

@@ -1,10 +1,10 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { contract } from "./contract";
+import { bodyAccepted, contract, describeAccepted } from "./contract";
 
 /** Why a request did not meet the contract, in a form a person can act on. */
-export type FailureKind = "refused" | "reset" | "timeout" | "dns" | "tls" | "unreachable" | "status" | "body" | "error";
+export type FailureKind = "refused" | "reset" | "timeout" | "dns" | "tls" | "unreachable" | "status" | "body" | "truncated" | "error";
 
 export interface Failure {
   readonly kind: FailureKind;
@@ -14,13 +14,17 @@ export interface Failure {
   readonly message: string;
 }
 
+/** Failures where an HTTP answer (status line and headers) came back, but a wrong or broken one. */
+const ANSWERED: ReadonlySet<FailureKind> = new Set(["status", "body", "truncated"]);
+
 /** Failures where no HTTP answer came back at all, as opposed to a wrong answer. */
-export const isUnreachable = (kind: FailureKind): boolean => kind !== "status" && kind !== "body";
+export const isUnreachable = (kind: FailureKind): boolean => !ANSWERED.has(kind);
 
 export interface Expectation {
   readonly path: string;
   readonly status: number;
-  readonly body: string;
+  /** The body forms the contract's matching rule accepts (`bodyAccepted` in contract.ts). */
+  readonly accepted: readonly string[];
 }
 
 export interface ProbeOptions {
@@ -43,9 +47,29 @@ export interface ProbeResult {
   readonly failure?: Failure;
 }
 
-/** Bodies are small by contract; reading more than this only hides the point of a wrong answer. */
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * Bodies are a few bytes by contract. Past this the probe stops reading and fails: a hostile or broken
+ * server could otherwise stream forever, and a huge body of accepted words and spaces must not pass.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 const SHOWN_BODY_CHARS = 200;
+
+/**
+ * A URL as it may be printed or written: user name and password replaced by `***`. `--url` may carry
+ * credentials for a protected entry point; reports and CI artefacts must not.
+ */
+export function redactUrl(url: URL): string {
+  if (!url.username && !url.password) return url.href;
+  const shown = new URL(url.href);
+  if (shown.username) shown.username = "***";
+  if (shown.password) shown.password = "***";
+  return shown.href;
+}
+
+/** The same for text that may not parse as a URL (a rejected `--url` value): anything before an `@` after `//`. */
+export function redactUrlText(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s"]*@/gi, "$1***@");
+}
 
 /** `/prefix` + `/hello` -> `/prefix/hello`: endpoints live under the base URL's path. */
 export function endpointUrl(baseUrl: URL, path: string): URL {
@@ -60,11 +84,11 @@ export function showBody(body: string): string {
   return `${JSON.stringify(cut)}${body.length > SHOWN_BODY_CHARS ? ` (${body.length} characters)` : ""}`;
 }
 
-/** Compares bodies ignoring surrounding whitespace: a trailing newline is not a contract breach. */
-export const bodyMatches = (actual: string, expected: string): boolean => actual.trim() === expected;
+/** How far a request got before its timeout fired. */
+type Phase = "connecting" | "handshake" | "waiting";
 
 class ProbeTimeout extends Error {
-  constructor(readonly connected: boolean) {
+  constructor(readonly phase: Phase) {
     super("probe timeout");
   }
 }
@@ -96,17 +120,27 @@ function tlsReason(err: NodeJS.ErrnoException & { reason?: string }): string {
 /** Turns a socket-level error into a diagnosis. `where` is `host:port` as dialled. */
 export function diagnose(error: unknown, where: string, timeoutMs: number, hostName: string): Failure {
   if (error instanceof ProbeTimeout) {
-    return error.connected
-      ? {
+    switch (error.phase) {
+      case "waiting":
+        return {
           kind: "timeout",
           summary: "timeout (no answer)",
           message: `timeout: connected to ${where}, but no complete answer within ${timeoutMs} ms. The service is slow or stuck, or a proxy in front of it is waiting on a backend that does not answer.`,
-        }
-      : {
+        };
+      case "handshake":
+        // TCP got through, so nothing drops packets: the peer does not speak TLS, or is stuck.
+        return {
+          kind: "timeout",
+          summary: "timeout (TLS handshake)",
+          message: `timeout: connected to ${where}, but the TLS handshake got no answer within ${timeoutMs} ms. The port accepts TCP but does not speak TLS: is it a plain-HTTP port (use http://), or is the TLS endpoint in front of it stuck?`,
+        };
+      case "connecting":
+        return {
           kind: "timeout",
           summary: "timeout (connecting)",
           message: `timeout: could not connect to ${where} within ${timeoutMs} ms. Packets are probably dropped: check firewalls, security groups and that the address is right.`,
         };
+    }
   }
   const err = error as NodeJS.ErrnoException;
   const code = err.code ?? "";
@@ -171,17 +205,18 @@ export function probe(options: ProbeOptions): Promise<ProbeResult> {
   const secure = url.protocol === "https:";
   const port = url.port || (secure ? "443" : "80");
   const where = `${url.hostname}:${port}`;
+  const hostName = options.host ?? url.hostname;
   const started = performance.now();
   const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
 
   return new Promise<ProbeResult>((resolve) => {
     let settled = false;
-    let connected = false;
+    let phase: Phase = "connecting";
     const finish = (result: Omit<ProbeResult, "url" | "latencyMs">): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ url: url.href, latencyMs: elapsed(), ...result });
+      resolve({ url: redactUrl(url), latencyMs: elapsed(), ...result });
     };
 
     const request = (secure ? https : http).request(url, {
@@ -193,32 +228,67 @@ export function probe(options: ProbeOptions): Promise<ProbeResult> {
       ...(options.lookup ? { lookup: options.lookup } : {}),
     });
     const timer = setTimeout(() => {
-      finish({ ok: false, failure: diagnose(new ProbeTimeout(connected), where, options.timeoutMs, options.host ?? url.hostname) });
+      finish({ ok: false, failure: diagnose(new ProbeTimeout(phase), where, options.timeoutMs, hostName) });
       request.destroy();
     }, options.timeoutMs);
 
     request.on("socket", (socket) => {
-      socket.once(secure ? "secureConnect" : "connect", () => {
-        connected = true;
+      // A TLS socket emits "connect" when TCP is up and "secureConnect" after the handshake.
+      socket.once("connect", () => {
+        phase = secure ? "handshake" : "waiting";
       });
+      if (secure) {
+        socket.once("secureConnect", () => {
+          phase = "waiting";
+        });
+      }
     });
     request.on("error", (error) => {
-      finish({ ok: false, failure: diagnose(error, where, options.timeoutMs, options.host ?? url.hostname) });
+      finish({ ok: false, failure: diagnose(error, where, options.timeoutMs, hostName) });
     });
     request.on("response", (response) => {
+      const status = response.statusCode ?? 0;
+      const { expect } = options;
       const chunks: Buffer[] = [];
       let size = 0;
+      const received = (): string => Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
       response.on("data", (chunk: Buffer) => {
-        if (size < MAX_BODY_BYTES) chunks.push(chunk);
+        if (settled) return;
+        chunks.push(chunk);
         size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          const body = received();
+          finish({
+            ok: false,
+            status,
+            body,
+            failure: {
+              kind: "body",
+              summary: "body too large",
+              message: `wrong body: GET ${expect.path} answered more than ${MAX_BODY_BYTES} bytes (stopped reading there), expected ${describeAccepted(expect)}; it began ${showBody(body)}.`,
+            },
+          });
+          request.destroy();
+        }
       });
-      response.on("error", (error) => {
-        finish({ ok: false, failure: diagnose(error, where, options.timeoutMs, options.host ?? url.hostname) });
+      response.on("error", (error: NodeJS.ErrnoException) => {
+        if (settled) return;
+        // The status line and headers arrived, so the port and the path to it work: the answer broke off
+        // mid-body (the service crashed or a proxy gave up), which no port mapping explains.
+        const body = received();
+        finish({
+          ok: false,
+          status,
+          body,
+          failure: {
+            kind: "truncated",
+            summary: "truncated answer",
+            message: `truncated answer: GET ${expect.path} answered ${status}, then the connection closed before the body was complete (${error.message}${error.code ? `, ${error.code}` : ""}) after ${size} bytes: ${showBody(body)}. The service or a proxy in front of it broke the answer off.`,
+          },
+        });
       });
       response.on("end", () => {
-        const status = response.statusCode ?? 0;
-        const body = Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString("utf8");
-        const { expect } = options;
+        const body = received();
         if (status !== expect.status) {
           finish({
             ok: false,
@@ -230,7 +300,7 @@ export function probe(options: ProbeOptions): Promise<ProbeResult> {
               message: `wrong status: GET ${expect.path} answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ""}, expected ${expect.status}; body ${showBody(body)}.`,
             },
           });
-        } else if (!bodyMatches(body, expect.body)) {
+        } else if (!bodyAccepted(expect, body)) {
           finish({
             ok: false,
             status,
@@ -238,7 +308,7 @@ export function probe(options: ProbeOptions): Promise<ProbeResult> {
             failure: {
               kind: "body",
               summary: "wrong body",
-              message: `wrong body: GET ${expect.path} answered ${showBody(body)}, expected ${JSON.stringify(expect.body)}.`,
+              message: `wrong body: GET ${expect.path} answered ${showBody(body)}, expected ${describeAccepted(expect)} (case and surrounding whitespace ignored).`,
             },
           });
         } else {

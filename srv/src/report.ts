@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, rmSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
 import path from "node:path";
 import junit from "junit-report-builder";
-import { contract } from "./contract";
+import { contract, describeAccepted } from "./contract";
 import type { EndpointResult, TargetResult, Verdict } from "./smoke";
 
 /** The process exit codes, documented in README.md and `--help` (a test keeps the README's table equal to `exitCodeMeanings`). */
@@ -58,7 +58,7 @@ function endpointLine(endpoint: EndpointResult): string {
   const latency = endpoint.latencyMs
     ? `  latency p50 ${ms(endpoint.latencyMs.p50)}, p95 ${ms(endpoint.latencyMs.p95)}, max ${ms(endpoint.latencyMs.max)}`
     : "";
-  const expected = `  (expects ${endpoint.expected.status} ${JSON.stringify(endpoint.expected.body)})`;
+  const expected = `  (expects ${endpoint.expected.status} ${describeAccepted(endpoint.expected)})`;
   const why = endpoint.failure ? `\n       ${endpoint.failure.message}` : "";
   return `${head}${latency}${endpoint.failed === 0 ? expected : ""}${why}`;
 }
@@ -133,10 +133,66 @@ export function formatJunit(report: SmokeReport): string {
   return builder.build();
 }
 
-/** Writes through a temporary file so a failed write never leaves half a report behind. */
+/** What is at `file`, or undefined when nothing is (a missing entry, or a file where a folder should be). */
+function statIfAny(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw new JunitPathError(`--junit: cannot write ${file} (${code ?? (error as Error).message}).`);
+  }
+}
+
+/** A `--junit` path that cannot be written, found before the run. */
+export class JunitPathError extends Error {}
+
+/**
+ * Refuses a `--junit` path that can be seen to be unwritable without writing anything: a directory, a
+ * path under a file, or a folder this process may not write to. Creating missing folders is left to the
+ * write itself.
+ */
+export function checkJunitPath(file: string): void {
+  const existing = statIfAny(file);
+  if (existing?.isDirectory()) throw new JunitPathError(`--junit: ${file} is a directory; give a file name such as ${path.join(file, "smoke.xml")}.`);
+  let folder = path.dirname(file);
+  for (;;) {
+    const stat = statIfAny(folder);
+    if (stat) {
+      if (!stat.isDirectory()) throw new JunitPathError(`--junit: cannot write ${file}: ${folder} is not a directory.`);
+      try {
+        accessSync(folder, constants.W_OK | constants.X_OK);
+      } catch {
+        throw new JunitPathError(`--junit: cannot write ${file}: ${folder} is not writable.`);
+      }
+      return;
+    }
+    const parent = path.dirname(folder);
+    if (parent === folder) return;
+    folder = parent;
+  }
+}
+
+/**
+ * Writes through a temporary file beside the target, so a failed write never leaves half a report
+ * behind; on any failure the temporary file and the folders this call created are removed again.
+ */
 export function writeFileAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
+  const target = path.resolve(file);
+  const created = mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, target);
+  } catch (error) {
+    // Each clean-up on its own: removing a temporary file whose name was refused fails the same way.
+    for (const leftover of [temporary, created]) {
+      try {
+        if (leftover) rmSync(leftover, { recursive: true, force: true });
+      } catch {
+        // nothing was created there
+      }
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import type { LookupFunction } from "node:net";
-import { contract } from "./contract";
-import { isUnreachable, probe, type Expectation, type Failure, type ProbeResult } from "./probe";
+import pMap from "p-map";
+import { contract, describeAccepted } from "./contract";
+import { isUnreachable, probe, redactUrl, type Expectation, type Failure, type ProbeResult } from "./probe";
 import { retryUntilDeadline, type Backoff } from "./retry";
 
 /** One place to check: a base URL, and the Host header of a tenant behind a shared entry point. */
@@ -29,7 +30,7 @@ export interface Sample {
 export interface EndpointResult {
   readonly name: "readiness" | "liveness";
   readonly path: string;
-  readonly expected: { readonly status: number; readonly body: string };
+  readonly expected: { readonly status: number; readonly accepted: readonly string[] };
   readonly passed: number;
   readonly failed: number;
   /** Over the requests that got an HTTP answer; undefined when none did. */
@@ -59,6 +60,7 @@ export interface TargetResult {
 
 export interface SmokeOptions {
   readonly timeoutMs: number;
+  /** The run's readiness deadline, counted from the start of the run and shared by every target. */
   readonly deadlineMs: number;
   /** Requests per endpoint once the target is ready. */
   readonly requests: number;
@@ -93,24 +95,38 @@ function verdictOf(failures: readonly Failure[]): Verdict {
   return failures.some((f) => isUnreachable(f.kind)) ? "unreachable" : "contract-failure";
 }
 
-/** Waits for readiness, then sends `requests` requests to each contract endpoint and judges them. */
-export async function checkTarget(target: Target, options: SmokeOptions): Promise<TargetResult> {
-  const progress = options.onProgress ?? (() => {});
-  const once = (expect: Expectation): Promise<ProbeResult> =>
-    probe({
-      baseUrl: target.baseUrl,
-      expect,
-      timeoutMs: options.timeoutMs,
-      ...(target.host ? { host: target.host } : {}),
-      ...(options.lookup ? { lookup: options.lookup } : {}),
-    });
+/**
+ * How many targets wait for readiness at the same time. Waiting costs one small request per target per
+ * backoff step, so this many in parallel is no burst for an entry point; it bounds open sockets when a
+ * deployment has hundreds of tenants.
+ */
+export const READINESS_CONCURRENCY = 64;
 
-  progress(`${label(target)}: waiting up to ${seconds(options.deadlineMs)} for GET ${contract.readiness.path} to answer ${contract.readiness.status}`);
+interface Readiness {
+  readonly wait: { readonly ok: boolean; readonly attempts: number; readonly elapsedMs: number; readonly last: ProbeResult };
+}
+
+const probeOnce = (target: Target, options: SmokeOptions, expect: Expectation): Promise<ProbeResult> =>
+  probe({
+    baseUrl: target.baseUrl,
+    expect,
+    timeoutMs: options.timeoutMs,
+    ...(target.host ? { host: target.host } : {}),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
+
+/** Retries readiness until it passes or the run's deadline (`deadlineAt`, a performance.now() time) passes. */
+async function waitForReadiness(target: Target, options: SmokeOptions, deadlineAt: number): Promise<Readiness> {
+  const progress = options.onProgress ?? (() => {});
+  const deadlineMs = Math.max(0, deadlineAt - performance.now());
+  progress(
+    `${label(target)}: waiting up to ${seconds(deadlineMs)} for GET ${contract.readiness.path} to answer ${contract.readiness.status} ${describeAccepted(contract.readiness)}`,
+  );
   const wait = await retryUntilDeadline(
-    () => once(contract.readiness),
+    () => probeOnce(target, options, contract.readiness),
     (result) => result.ok,
     {
-      deadlineMs: options.deadlineMs,
+      deadlineMs,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       onAttempt: ({ attempt, result, nextDelayMs }) => {
         if (result.ok) progress(`${label(target)}: ready after ${attempt} attempt${attempt === 1 ? "" : "s"}`);
@@ -120,9 +136,15 @@ export async function checkTarget(target: Target, options: SmokeOptions): Promis
       },
     },
   );
+  return { wait };
+}
+
+/** Once readiness is settled: `requests` requests to each contract endpoint, judged. */
+async function checkEndpoints(target: Target, { wait }: Readiness, options: SmokeOptions): Promise<TargetResult> {
+  const progress = options.onProgress ?? (() => {});
   const base = {
     name: target.name,
-    url: target.baseUrl.href,
+    url: redactUrl(target.baseUrl),
     ...(target.host ? { host: target.host } : {}),
     notes: [] as string[],
   };
@@ -141,7 +163,7 @@ export async function checkTarget(target: Target, options: SmokeOptions): Promis
   for (const endpoint of endpoints) {
     const samples: Sample[] = [];
     for (let i = 0; i < options.requests; i++) {
-      const result = await once(endpoint);
+      const result = await probeOnce(target, options, endpoint);
       samples.push({
         ok: result.ok,
         latencyMs: result.latencyMs,
@@ -154,7 +176,7 @@ export async function checkTarget(target: Target, options: SmokeOptions): Promis
     results.push({
       name: endpoint.name,
       path: endpoint.path,
-      expected: { status: endpoint.status, body: endpoint.body },
+      expected: { status: endpoint.status, accepted: endpoint.accepted },
       passed: samples.length - failed.length,
       failed: failed.length,
       ...(latency ? { latencyMs: latency } : {}),
@@ -170,4 +192,25 @@ export async function checkTarget(target: Target, options: SmokeOptions): Promis
     readiness,
     endpoints: results,
   };
+}
+
+/**
+ * Checks every target against one deadline for the whole run: all targets wait for readiness at the
+ * same time (at most READINESS_CONCURRENCY at once), each until the run's deadline, so N targets that
+ * never answer take about `deadline + timeout`, not N times that. Then, one target after another (the
+ * report stays readable and the entry point sees no burst), `requests` requests to each endpoint.
+ * Results come back in the targets' order.
+ */
+export async function checkTargets(targets: readonly Target[], options: SmokeOptions): Promise<TargetResult[]> {
+  const deadlineAt = performance.now() + options.deadlineMs;
+  const readiness = await pMap(targets, (target) => waitForReadiness(target, options, deadlineAt), { concurrency: READINESS_CONCURRENCY });
+  const results: TargetResult[] = [];
+  for (const [index, target] of targets.entries()) results.push(await checkEndpoints(target, readiness[index] as Readiness, options));
+  return results;
+}
+
+/** Waits for readiness, then sends `requests` requests to each contract endpoint and judges them. */
+export async function checkTarget(target: Target, options: SmokeOptions): Promise<TargetResult> {
+  const [result] = await checkTargets([target], options);
+  return result as TargetResult;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import {
   refusingUrl,
   resettingServer,
   statusServer,
+  urlWithCredentials,
   virtualHostServer,
 } from "./servers";
 
@@ -45,6 +46,12 @@ describe("smoke against a URL", () => {
     expect(stdout).toMatch(/ok {3}liveness {2}GET \/hello +3\/3 passed/);
     expect(stdout).toContain("PASS: 1/1 target passed");
     expect(stderr).toContain("ready after 1 attempt");
+  });
+
+  it("passes a service that answers the assignment's documented bodies (OK, world) too", async () => {
+    const { code, stdout } = await smoke("--url", await contractServer("documented"), ...quick);
+    expect(code).toBe(ExitCode.pass);
+    expect(stdout).toContain('(expects 200 "world" or "world!")');
   });
 
   it("accepts the `--` that pnpm passes through before the flags", async () => {
@@ -89,16 +96,16 @@ describe("smoke against a URL", () => {
   it("reports a wrong body as a contract failure showing the body", async () => {
     const { code, stdout } = await smoke("--url", await bodyServer("<html>It works!</html>"), ...quick);
     expect(code).toBe(ExitCode.contractFailure);
-    expect(stdout).toContain('wrong body: GET / answered "<html>It works!</html>", expected "OK".');
+    expect(stdout).toContain('wrong body: GET / answered "<html>It works!</html>", expected "ok" (case and surrounding whitespace ignored).');
   });
 
   it("checks liveness too: a wrong /hello body fails even when / is right", async () => {
-    // "OK" on every path: right for /, wrong for /hello.
-    const { code, stdout } = await smoke("--url", await bodyServer("OK"), ...quick);
+    // "ok" on every path: right for /, wrong for /hello.
+    const { code, stdout } = await smoke("--url", await bodyServer("ok"), ...quick);
     expect(code).toBe(ExitCode.contractFailure);
     expect(stdout).toMatch(/ok {3}readiness GET \/ +3\/3 passed/);
     expect(stdout).toMatch(/FAIL liveness {2}GET \/hello +0\/3 passed/);
-    expect(stdout).toContain('wrong body: GET /hello answered "OK", expected "world".');
+    expect(stdout).toContain('wrong body: GET /hello answered "ok", expected "world" or "world!" (case and surrounding whitespace ignored).');
   });
 
   it("retries until a service that starts late becomes ready", async () => {
@@ -139,7 +146,103 @@ describe("smoke against a URL", () => {
     const xml = readFileSync(junitFile, "utf8");
     // Readiness within the deadline, then both endpoints: three failed cases, the body escaped.
     expect(xml).toMatch(/<testsuite [^>]*tests="3" failures="3"/);
-    expect(xml).toContain("GET /hello answered &quot;nope &amp; &lt;no>&quot;, expected &quot;world&quot;");
+    expect(xml).toContain("GET /hello answered &quot;nope &amp; &lt;no>&quot;, expected &quot;world&quot; or &quot;world!&quot;");
+  });
+});
+
+describe("smoke under hostile input", () => {
+  it("prints and writes the URL without the credentials in it: report, JSON and JUnit", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-smoke-"));
+    const url = urlWithCredentials(await bodyServer("nope"), "ops", "s3cr3t-t0ken");
+    const text = await smoke("--url", url, ...quick, "--junit", path.join(dir, "smoke.xml"));
+    const json = await smoke("--url", url, ...quick, "--json");
+    const xml = readFileSync(path.join(dir, "smoke.xml"), "utf8");
+    for (const output of [text.stdout, text.stderr, json.stdout, json.stderr, xml]) {
+      expect(output).not.toContain("s3cr3t-t0ken");
+      expect(output).not.toContain("ops:");
+    }
+    expect(text.code).toBe(ExitCode.contractFailure);
+    expect(text.stdout).toMatch(/http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:\d+\//);
+    expect(JSON.parse(json.stdout).targets[0].url).toMatch(/^http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:\d+\/$/);
+    expect(xml).toMatch(/name="url" value="http:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:\d+\/"/);
+  });
+
+  it.each([
+    ["http://ops:s3cr3t-t0ken@127.0.0.1:9/?x=1", "--url is a base URL and takes no query or fragment"],
+    ["ftp://ops:s3cr3t-t0ken@example.test", "--url must use http:// or https://"],
+    ["http://ops:s3cr3t-t0ken@exa mple.test", "--url must be an absolute http:// or https:// URL"],
+  ])("does not echo credentials when refusing --url %j", async (url, message) => {
+    const { code, stderr } = await smoke("--url", url);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(message);
+    expect(stderr).toContain("***@");
+    expect(stderr).not.toContain("s3cr3t-t0ken");
+  });
+
+  it.each(["--timeout", "--deadline"])("refuses a %s longer than a timer can hold, naming the flag", async (flag) => {
+    const { code, stderr } = await smoke("--url", "http://127.0.0.1:9", flag, "99999999999999");
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(`${flag} must be at most 2147483647ms (about 24 days, the longest a timer can wait); got "99999999999999"`);
+  });
+
+  it("accepts the longest --timeout a timer holds, and it really waits (no overflow to 1 ms)", async () => {
+    // Overflowed, the timer would fire after 1 ms and call the hanging server a timeout at once.
+    const url = await hangingServer();
+    const run = smoke("--url", url, "--timeout", "2147483647", "--deadline", "0", "--quiet");
+    const early = await Promise.race([run.then(() => "finished"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 500))]);
+    expect(early).toBe("still waiting");
+    // The test's server teardown ends the hanging connection; the run then reports the reset.
+    void run;
+  });
+
+  it("applies one deadline to the whole run: four hanging tenants take about one deadline, not four", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-deploy-"));
+    const file = path.join(dir, "t002.yaml");
+    writeFileSync(
+      file,
+      "deployment_id: t002\nenv: dev\nregion: eu-west-1\ningress:\n  base_domain: apps.example.test\ntenants:\n  - id: a\n  - id: b\n  - id: c\n  - id: d\n",
+    );
+    const started = Date.now();
+    const { code, stdout } = await smoke("--url", await hangingServer(), "--deployment", file, "--timeout", "400ms", "--deadline", "1s", "--quiet");
+    const took = Date.now() - started;
+    expect(code).toBe(ExitCode.unreachable);
+    expect(stdout.match(/^FAIL t002\/[a-d] /gm)).toHaveLength(4);
+    // One tenant after another, each with its own 1 s deadline, took over 4 s; one shared deadline is
+    // the deadline plus the last attempt's timeout.
+    expect(took).toBeLessThan(2500);
+  });
+
+  it("refuses a --junit path that is a directory before checking anything, and leaves no file behind", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-junit-"));
+    const { code, stderr, stdout } = await smoke("--url", await contractServer(), ...quick, "--junit", dir);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(`error: --junit: ${dir} is a directory; give a file name such as ${path.join(dir, "smoke.xml")}.`);
+    expect(stdout).toBe("");
+    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`${path.basename(dir)}.`))).toEqual([]);
+  });
+
+  it("refuses a --junit path under a file, naming it, and creates nothing", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-junit-"));
+    writeFileSync(path.join(dir, "plain"), "");
+    const junitFile = path.join(dir, "plain", "reports", "smoke.xml");
+    const { code, stderr } = await smoke("--url", await contractServer(), ...quick, "--junit", junitFile);
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(`error: --junit: cannot write ${junitFile}: ${path.join(dir, "plain")} is not a directory.`);
+    expect(readdirSync(dir)).toEqual(["plain"]);
+  });
+
+  it("reports a --junit write that fails after the run as one line, exit 2, with no temporary file left", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "srv-junit-"));
+    // A name the file system refuses (over 255 bytes), in a folder that does not exist yet.
+    const junitFile = path.join(dir, "reports", `${"x".repeat(300)}.xml`);
+    const { code, stderr, stdout } = await smoke("--url", await contractServer(), ...quick, "--junit", junitFile);
+    expect(stdout).toContain("PASS");
+    expect(code).toBe(ExitCode.badUsage);
+    expect(stderr).toContain(`error: --junit: cannot write ${junitFile} (ENAMETOOLONG); the report above was not saved.`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    // Neither the temporary file nor the folder made for it remains.
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
@@ -197,7 +300,8 @@ describe("smoke against every tenant of a deployment", () => {
     expect(cli.status).toBe(ExitCode.badUsage);
     // The file was found (and read): it is refused for its content, not as missing.
     expect(cli.stderr).toContain(`${path.join(started, "t001.yaml")}: tenants: lists no tenants`);
-  });
+    // A child process that compiles TypeScript on start: seconds on a busy machine.
+  }, 30_000);
 
   it("rejects a missing deployment file", async () => {
     const { code, stderr } = await smoke("--url", "http://127.0.0.1:9", "--deployment", "/nonexistent/gpp9.yaml");

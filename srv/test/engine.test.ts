@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -57,7 +58,60 @@ describe("engine command construction", () => {
   });
 });
 
-describe("container lifecycle with a fake engine on PATH", () => {
+describe("the fake service behind the fake engine", () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    child?.kill();
+    child = undefined;
+  });
+
+  const get = (port: number, urlPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const request = http.get({ host: "127.0.0.1", port, path: urlPath, agent: false }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      });
+      request.on("error", reject);
+    });
+
+  async function start(env: Record<string, string>): Promise<number> {
+    const port = await freePort();
+    child = spawn(process.execPath, [path.join(here, "fixtures", "fake-service.mjs"), String(port), String(contract.port)], {
+      env: { ...process.env, ...env },
+      stdio: "ignore",
+    });
+    for (let i = 0; i < 200; i++) {
+      const up = await get(port, "/").then(
+        () => true,
+        () => false,
+      );
+      if (up) return port;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("fake-service.mjs did not start");
+  }
+
+  it("serves the real image's answers byte for byte by default", async () => {
+    const port = await start({});
+    for (const endpoint of [contract.readiness, contract.liveness]) {
+      const answer = await get(port, endpoint.path);
+      expect(answer.status).toBe(endpoint.status);
+      expect(answer.body.toString("utf8")).toBe(endpoint.served.body);
+      expect(answer.headers["content-type"]).toBe(endpoint.served.contentType);
+      expect(answer.headers["content-length"]).toBe(String(endpoint.served.contentLength));
+    }
+  });
+
+  it("serves the documented answers when asked to", async () => {
+    const port = await start({ FAKE_SERVICE_BODIES: "documented" });
+    expect((await get(port, contract.readiness.path)).body.toString()).toBe(contract.readiness.documented.body);
+    expect((await get(port, contract.liveness.path)).body.toString()).toBe(contract.liveness.documented.body);
+  });
+});
+
+// Each case starts node processes (the fake engine, the fake service): seconds each on a busy machine.
+describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, () => {
   let dir: string;
   const savedEnv = { ...process.env };
 
@@ -99,6 +153,13 @@ describe("container lifecycle with a fake engine on PATH", () => {
     });
     return { code, stdout, stderr };
   }
+
+  it("passes an image that answers the assignment's documented bodies", async () => {
+    process.env.FAKE_SERVICE_BODIES = "documented";
+    const { code, stdout } = await smokeImage();
+    expect(code).toBe(ExitCode.pass);
+    expect(stdout).toContain("PASS: 1/1 target passed");
+  });
 
   it("starts the image, checks it through the published port and removes it", async () => {
     const { code, stdout, stderr } = await smokeImage();
@@ -149,7 +210,8 @@ describe("container lifecycle with a fake engine on PATH", () => {
 
   it("removes the container after a failed check and reports its state and logs", async () => {
     process.env.FAKE_SERVICE_BROKEN = "1";
-    const { code, stdout } = await smokeImage("--deadline", "300ms");
+    // Long enough for the fake service (a fresh node process) to start on a busy machine.
+    const { code, stdout } = await smokeImage("--deadline", "2s");
     expect(code).toBe(ExitCode.contractFailure);
     expect(stdout).toContain("wrong status: GET / answered 500");
     expect(stdout).toContain("running (exit code 0)");
@@ -182,7 +244,8 @@ describe("container lifecycle with a fake engine on PATH", () => {
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     // Interrupt once the command is waiting on the started container.
-    for (let i = 0; i < 100 && !/attempt 1:/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
+    // The child compiles TypeScript on start: allow for a busy machine.
+    for (let i = 0; i < 500 && !/attempt 1:/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
     expect(stderr).toContain("attempt 1:");
     const name = runCall()[runCall().indexOf("--name") + 1] as string;
     child.kill(signal);
@@ -190,5 +253,5 @@ describe("container lifecycle with a fake engine on PATH", () => {
     expect(stderr).toContain(`${signal}: removing container ${name}`);
     expect(calls().at(-1)).toEqual(["rm", "--force", name]);
     expect(existsSync(path.join(dir, `${name}.pid`))).toBe(false);
-  }, 15_000);
+  }, 45_000);
 });

@@ -38,19 +38,30 @@ async function listen(server: net.Server, port = 0): Promise<string> {
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 
-/** Answers `/` and `/hello` as the contract says, 404 elsewhere. */
-export const honourContract: Handler = (request, response) => {
-  const endpoint = [contract.readiness, contract.liveness].find((e) => e.path === request.url);
-  if (!endpoint) {
-    response.writeHead(404).end("not found");
-    return;
-  }
-  response.writeHead(endpoint.status, { "content-type": "text/plain" }).end(endpoint.body);
-};
+/** Which of the contract's bodies a stand-in serves: the real image's (the default) or the assignment's text. */
+export type Bodies = "served" | "documented";
+
+/**
+ * Answers `/` and `/hello` as the real image does, byte for byte: `ok` and `world!\n` with the captured
+ * Content-Type and Content-Length (or the documented `OK` / `world`); elsewhere the 404 Go's net/http sends.
+ */
+export const honourContract =
+  (bodies: Bodies = "served"): Handler =>
+  (request, response) => {
+    const endpoint = [contract.readiness, contract.liveness].find((e) => e.path === request.url);
+    if (!endpoint) {
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("404 page not found\n");
+      return;
+    }
+    const body = bodies === "served" ? endpoint.served.body : endpoint.documented.body;
+    response
+      .writeHead(endpoint.status, { "content-type": endpoint.served.contentType, "content-length": Buffer.byteLength(body) })
+      .end(body);
+  };
 
 export const httpServer = (handler: Handler): Promise<string> => listen(http.createServer({ keepAlive: false }, handler));
 
-export const contractServer = (): Promise<string> => httpServer(honourContract);
+export const contractServer = (bodies: Bodies = "served"): Promise<string> => httpServer(honourContract(bodies));
 
 /** A port nobody listens on. */
 export const refusingUrl = async (): Promise<string> => `http://127.0.0.1:${await freePort()}`;
@@ -71,7 +82,7 @@ export const bodyServer = (body: string): Promise<string> => statusServer(200, b
 /** Refuses connections until `afterMs`, then honours the contract on the same port. */
 export async function recoveringUrl(afterMs: number): Promise<string> {
   const port = await freePort();
-  pendingTimers.push(setTimeout(() => void listen(http.createServer(honourContract), port), afterMs));
+  pendingTimers.push(setTimeout(() => void listen(http.createServer(honourContract()), port), afterMs));
   return `http://127.0.0.1:${port}`;
 }
 
@@ -82,5 +93,42 @@ export const virtualHostServer = (hosts: readonly string[]): Promise<string> =>
       response.writeHead(404).end(`no route for host ${request.headers.host}`);
       return;
     }
-    honourContract(request, response);
+    honourContract()(request, response);
   });
+
+/** Accepts TCP and sends raw bytes, then closes (or resets): for answers no well-behaved server sends. */
+export const rawServer = (bytes: string, { reset = false }: { reset?: boolean } = {}): Promise<string> =>
+  listen(
+    net.createServer((socket) =>
+      socket.once("data", () => {
+        socket.write(bytes, () => (reset ? socket.resetAndDestroy() : socket.end()));
+      }),
+    ),
+  );
+
+/** Answers 200 with `head`, then streams `chunk` until `totalBytes` bytes are sent (or the client goes away). */
+export const streamingServer = (head: string, chunk: string, totalBytes: number): Promise<string> =>
+  httpServer((_request, response) => {
+    response.writeHead(200, { "content-type": "text/plain" });
+    response.write(head);
+    let sent = head.length;
+    const more = (): void => {
+      while (sent < totalBytes && !response.destroyed) {
+        sent += chunk.length;
+        if (!response.write(chunk)) return void response.once("drain", more);
+      }
+      response.end();
+    };
+    response.on("close", () => {
+      sent = totalBytes;
+    });
+    more();
+  });
+
+/** `url` with a user name and password in it, as an operator might pass to --url. */
+export function urlWithCredentials(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.href;
+}
