@@ -88,7 +88,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   it("says in its summary what an older mirror provider could not check", () => {
     const summary = planSummary(dev);
     expect(summary).toContain("| aws_eks_cluster | 1 | create |");
-    // deletion_protection arrived in hashicorp/aws 6.x: a 5.x mirror cannot plan it, the pinned 6.25.0 can.
+    // deletion_protection arrived in hashicorp/aws 6.x: a 5.x mirror cannot plan it, the 6.x the stacks declare can.
     if (Number(dev.awsVersion.split(".")[0]) < 6) {
       expect(dev.removed).toEqual([{ address: expect.stringMatching(/^aws_eks_cluster\./), attribute: "deletion_protection" }]);
       expect(summary).toContain("deletion_protection");

@@ -1,3 +1,6 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AWS_PROVIDER_CONSTRAINT } from "@gpp/stack";
+import { Testing, TerraformStack } from "cdktf";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { vpcModuleStub } from "../plan/vpc-stub";
@@ -5,10 +8,17 @@ import { KNOWN_VPC_MODULE_VERSIONS, VPC_MODULE } from "../src/vpc-module";
 import { prodDoc, synthIac } from "./helpers";
 
 const { tf } = synthIac();
-const emittedAws: string = tf.terraform.required_providers.aws.version;
+const stackAws: string = tf.terraform.required_providers.aws.version;
 
-/** Terraform's ">= 6.0" style constraints, read by semver (no "~>" is used by these modules). */
-const admits = (constraint: string, version: string) => semver.satisfies(version, constraint.replace(/\s+/g, "").replace(/,/g, " "));
+/** What the prebuilt bindings write into required_providers on their own, without the stack's override. */
+const bindingsAws: string = (() => {
+  const stack = new TerraformStack(Testing.app(), "bare");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  return JSON.parse(Testing.synth(stack)).terraform.required_providers.aws.version;
+})();
+
+/** Terraform's ">= 6.28, < 7.0.0" constraints as semver ranges (no "~>" is used by these modules or the stacks). */
+const range = (constraint: string) => new semver.Range(constraint.replace(/\s+/g, "").replace(/,/g, " "));
 
 describe("the pinned VPC module version", () => {
   it("is an exact version", () => {
@@ -17,17 +27,28 @@ describe("the pinned VPC module version", () => {
     expect(tf.module.vpc.source).toBe("terraform-aws-modules/vpc/aws");
   });
 
-  it("requires an AWS provider range that includes the exact version the stack pins", () => {
-    expect(emittedAws).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(admits(VPC_MODULE.required_aws_provider, emittedAws)).toBe(true);
+  it("is the newest release this project keeps the interface of (6.6.0, published 2026-01-08)", () => {
+    const newest = KNOWN_VPC_MODULE_VERSIONS.map((v) => v.version).sort(semver.rcompare)[0];
+    expect(VPC_MODULE.version).toBe(newest);
+    expect(VPC_MODULE.version).toBe("6.6.0");
+    expect(VPC_MODULE.required_aws_provider).toBe(">= 6.28");
   });
 
-  it("is the newest known release whose requirement the stack's provider pin satisfies", () => {
-    const satisfiable = KNOWN_VPC_MODULE_VERSIONS.filter((v) => admits(v.required_aws_provider, emittedAws));
-    const newest = satisfiable.map((v) => v.version).sort(semver.rcompare)[0];
-    expect(newest).toBe(VPC_MODULE.version);
-    // 6.6.0 needs aws >= 6.28: it would not init with the bindings' 6.25.0 pin.
-    expect(admits(">= 6.28", emittedAws)).toBe(false);
+  it("needs an AWS provider range that intersects the range every stack declares", () => {
+    expect(stackAws).toBe(AWS_PROVIDER_CONSTRAINT);
+    expect(semver.intersects(range(VPC_MODULE.required_aws_provider), range(stackAws))).toBe(true);
+  });
+
+  it("could not init with the bindings' own exact pin: the reason the stacks widen it", () => {
+    expect(bindingsAws).toBe("6.25.0");
+    expect(semver.satisfies(bindingsAws, range(VPC_MODULE.required_aws_provider))).toBe(false);
+  });
+
+  it("stays inside the major version the bindings were generated for, where providers keep compatibility", () => {
+    const major = semver.major(bindingsAws);
+    expect(semver.subset(range(stackAws), new semver.Range(`>=${major}.0.0 <${major + 1}.0.0`))).toBe(true);
+    // The lower bound is what the module needs, not lower: a wider range would admit versions the module refuses.
+    expect(semver.minVersion(range(stackAws))?.version).toBe(semver.minVersion(range(VPC_MODULE.required_aws_provider))?.version);
   });
 
   it("is passed only variables that version declares", () => {

@@ -17,8 +17,8 @@ export const VPC_MODULE_SOURCE = "terraform-aws-modules/vpc/aws";
 export const KNOWN_VPC_MODULE_VERSIONS: readonly VpcModuleInterface[] = [interface660, interface651];
 
 /**
- * The pinned version: the newest release whose AWS provider requirement admits the exact provider
- * version the prebuilt @cdktf/provider-aws bindings pin (6.25.0). 6.6.0 needs >= 6.28, so 6.5.1.
- * The iac tests prove both halves of that statement.
+ * The pinned version: the newest published release (6.6.0, 2026-01-08). It needs hashicorp/aws >= 6.28, past
+ * the 6.25.0 the prebuilt bindings were generated for, so the stacks widen their provider constraint to
+ * `AWS_PROVIDER_CONSTRAINT` (libs/stack); the iac tests prove the two constraints intersect.
  */
-export const VPC_MODULE: VpcModuleInterface = interface651;
+export const VPC_MODULE: VpcModuleInterface = interface660;
