@@ -17,6 +17,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     return offlinePlan(stack.node.id, tf, ready);
   };
   let dev: OfflinePlanResult;
+  let prod: OfflinePlanResult;
 
   it("plans the default deployment: network, 4 roles, KMS key, log groups, cluster, add-ons, alerting and budget", async () => {
     dev = await planOf();
@@ -113,13 +114,25 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   });
 
   it("plans prod with a NAT gateway in each of the three AZs and the allowlisted endpoint", async () => {
-    const prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
+    prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
     // The two admins; AMP makes the collector's entry itself.
     expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
     expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
+  });
+
+  it("accepts every input the dev and prod stacks pass the module, checked against its declared types", () => {
+    for (const result of [dev, prod]) {
+      expect(result.validate).toMatchObject({ valid: true, error_count: 0 });
+    }
+  });
+
+  it("fails validation when the module is passed a value of the wrong type, as the real module's variables.tf would", async () => {
+    const { stack, tf } = synthIac();
+    tf.module.vpc.single_nat_gateway = "yes";
+    await expect(offlinePlan(stack.node.id, tf, ready)).rejects.toThrow(/terraform validate failed[\s\S]*single_nat_gateway[\s\S]*a bool is required/);
   });
 
   it("fails validation when the module is passed a variable the pinned version does not declare", async () => {

@@ -3,8 +3,8 @@ import { AWS_PROVIDER_CONSTRAINT } from "@gpp/stack";
 import { Testing, TerraformStack } from "cdktf";
 import semver from "semver";
 import { describe, expect, it } from "vitest";
-import { vpcModuleStub } from "../plan/vpc-stub";
-import { KNOWN_VPC_MODULE_VERSIONS, VPC_MODULE } from "../src/vpc-module";
+import { hclOneLine, vpcModuleStub } from "../plan/vpc-stub";
+import { KNOWN_VPC_MODULE_VERSIONS, VPC_MODULE, VPC_MODULE_VARIABLE_TYPES } from "../src/vpc-module";
 import { prodDoc, synthIac } from "./helpers";
 
 const { tf } = synthIac();
@@ -61,10 +61,56 @@ describe("the pinned VPC module version", () => {
   });
 });
 
+describe("the declared variable types kept beside each interface", () => {
+  it.each(KNOWN_VPC_MODULE_VERSIONS.map((v) => [v.version, v] as const))("cover exactly the variables of %s", (version, iface) => {
+    const types = VPC_MODULE_VARIABLE_TYPES[version];
+    expect(types?.version).toBe(version);
+    expect(types?.source).toBe(`variables.tf at tag v${version}`);
+    expect(Object.keys(types?.variables ?? {}).sort()).toEqual([...iface.variables].sort());
+  });
+});
+
+describe("reading variables.tf's collapsed one-line literals back as HCL", () => {
+  it("puts the commas back between object items, in types and in defaults", () => {
+    expect(hclOneLine("list(object({ test = string variable = string values = list(string) }))")).toBe(
+      "list(object({ test = string, variable = string, values = list(string) }))",
+    );
+    expect(hclOneLine('[ { rule_no = 100 action = "allow" cidr_block = "0.0.0.0/0" }, ]')).toBe('[ { rule_no = 100, action = "allow", cidr_block = "0.0.0.0/0" }, ]');
+  });
+
+  it("leaves scalars, strings with separators inside and empty collections as they are", () => {
+    expect(["bool", "false", "null", "600", '"/aws/vpc-flow-log/"', '"a = b c = d"', "[]", "{}", "map(string)"].map(hclOneLine)).toEqual([
+      "bool", "false", "null", "600", '"/aws/vpc-flow-log/"', '"a = b c = d"', "[]", "{}", "map(string)",
+    ]);
+  });
+
+  it("refuses what it cannot read instead of guessing", () => {
+    expect(() => hclOneLine("list(string) # comment")).toThrow(/cannot read HCL literal/);
+  });
+});
+
 describe("the offline stand-in for the VPC module", () => {
-  const stub = vpcModuleStub(VPC_MODULE);
+  const types = VPC_MODULE_VARIABLE_TYPES[VPC_MODULE.version]!;
+  const stub = vpcModuleStub(VPC_MODULE, types);
+  const variablesTf = stub["variables.tf"] as string;
+  const declared = Object.fromEntries(
+    [...variablesTf.matchAll(/^variable "(\w+)" \{\n {2}type {4}= (.*)\n {2}default = (.*)\n\}/gm)].map((m) => [m[1], { type: m[2], default: m[3] }]),
+  );
+
   it("declares exactly the pinned version's variables and outputs", () => {
-    expect(Object.keys((stub["variables.tf.json"] as { variable: object }).variable).sort()).toEqual([...VPC_MODULE.variables].sort());
+    expect(Object.keys(declared).sort()).toEqual([...VPC_MODULE.variables].sort());
     expect(Object.keys((stub["outputs.tf.json"] as { output: object }).output).sort()).toEqual([...VPC_MODULE.outputs].sort());
+  });
+
+  it("declares every variable with the type and default its variables.tf declares, not `any`", () => {
+    for (const [name, { type, default: fallback }] of Object.entries(types.variables)) {
+      expect(declared[name]).toEqual({ type: hclOneLine(type), default: hclOneLine(fallback) });
+    }
+    expect(declared.single_nat_gateway).toEqual({ type: "bool", default: "false" });
+    expect(declared.azs).toEqual({ type: "list(string)", default: "[]" });
+  });
+
+  it("refuses to pair one version's interface with another's types", () => {
+    expect(() => vpcModuleStub(VPC_MODULE, { ...types, version: "6.5.1" })).toThrow(/variable types of 6.5.1 given for module 6.6.0/);
   });
 });
