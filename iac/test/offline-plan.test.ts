@@ -86,6 +86,14 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(roles.sort()).toEqual(["kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb"]);
   });
 
+  it("places every subnet by zone ID, so each lands in the same physical zone in every account", () => {
+    const subnets = after(dev.plan.resource_changes, "aws_subnet");
+    expect(subnets.map((s) => s.availability_zone_id).sort()).toEqual(["euw1-az1", "euw1-az1", "euw1-az2", "euw1-az2", "euw1-az3", "euw1-az3"]);
+    // The account's name for each zone is left for AWS to fill in.
+    const unknown = dev.plan.resource_changes.filter((c) => c.type === "aws_subnet").map((c) => c.change.after_unknown?.availability_zone);
+    expect(unknown).toEqual([true, true, true, true, true, true]);
+  });
+
   it("says in its summary what an older mirror provider could not check", () => {
     const summary = planSummary(dev);
     expect(summary).toContain("| aws_eks_cluster | 1 | create |");

@@ -54,8 +54,8 @@ describe("network", () => {
   const vpc = dev.tf.module.vpc;
 
   it("spans three AZs with three private and three public subnets from the descriptor", () => {
-    expect(vpc.azs).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
-    expect(vpc.cidr).toBe("10.0.0.0/16");
+    expect(vpc.azs).toEqual(["euw1-az1", "euw1-az2", "euw1-az3"]);
+    expect(vpc.cidr).toBe("10.130.0.0/16"); // derived from the deployment id gpp0
     expect(vpc.private_subnets).toHaveLength(3);
     expect(vpc.public_subnets).toHaveLength(3);
     expect(vpc.name).toBe("dev-vpc-gpp0");
