@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { VPC_MODULE } from "../src/vpc-module";
+import { VPC_MODULE, VPC_MODULE_VARIABLE_TYPES } from "../src/vpc-module";
 import { offlineCopy, stripUnknownArguments, type ProviderSchema, type Removed } from "./prepare";
 import type { OfflineTools } from "./tools";
 import { vpcModuleStub } from "./vpc-stub";
@@ -68,8 +68,10 @@ export async function offlinePlan(stackName: string, stackJson: Record<string, u
 
     const stubDir = path.join(dir, "modules/vpc");
     mkdirSync(stubDir, { recursive: true });
-    for (const [file, content] of Object.entries(vpcModuleStub(VPC_MODULE))) {
-      writeFileSync(path.join(stubDir, file), JSON.stringify(content, null, 2));
+    const variableTypes = VPC_MODULE_VARIABLE_TYPES[VPC_MODULE.version];
+    if (!variableTypes) throw new Error(`no declared variable types kept for VPC module ${VPC_MODULE.version}`);
+    for (const [file, content] of Object.entries(vpcModuleStub(VPC_MODULE, variableTypes))) {
+      writeFileSync(path.join(stubDir, file), typeof content === "string" ? content : JSON.stringify(content, null, 2));
     }
     const copy = offlineCopy(stackJson, { awsVersion: tools.awsVersion, moduleSources: { vpc: "./modules/vpc" } });
     const main = path.join(dir, "main.tf.json");

@@ -44,8 +44,8 @@ export class Network extends Construct {
       retentionInDays: props.flowLogRetentionDays,
     });
     // The module's own role (create_flow_log_cloudwatch_iam_role) scopes its policy to the log groups the
-    // module creates; given an outside group, 6.5.1 writes a statement with no resources and IAM rejects
-    // it (terraform-aws-vpc issue #1117). So the role is made here, limited to this one group.
+    // module creates; given an outside group, 6.5.1 and 6.6.0 (vpc-flow-logs.tf is the same in both) write a
+    // statement with no resources and IAM rejects it (terraform-aws-vpc issue #1117). So the role is made here, limited to this one group.
     this.flowLogRole = new IamRole(this, "flow-logs-role", {
       name: props.flowLogRoleName,
       description: `VPC Flow Logs delivery to ${this.flowLogGroup.name}`,

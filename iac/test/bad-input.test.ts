@@ -30,7 +30,7 @@ describe("synthesizing with a bad deployment file", () => {
   });
 
   it("synthesizes every stack of a good folder", () => {
-    const run = synthWith({ "abc1.yaml": "deployment_id: abc1\nenv: dev\nregion: eu-west-1\n", "abc2.yaml": "deployment_id: abc2\nenv: test\nregion: us-east-2\n" });
+    const run = synthWith({ "abc1.yaml": "deployment_id: abc1\nenv: dev\nregion: eu-west-1\n", "abc2.yaml": "deployment_id: abc2\nenv: test\nregion: us-east-1\n" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(existsSync(path.join(run.outdir, "stacks/dev-iac-abc1/cdk.tf.json"))).toBe(true);

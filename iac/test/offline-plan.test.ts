@@ -17,6 +17,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     return offlinePlan(stack.node.id, tf, ready);
   };
   let dev: OfflinePlanResult;
+  let prod: OfflinePlanResult;
 
   it("plans the default deployment: network, 4 roles, KMS key, log groups, cluster, add-ons, alerting and budget", async () => {
     dev = await planOf();
@@ -85,10 +86,18 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(roles.sort()).toEqual(["kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb", "kubernetes.io/role/internal-elb"]);
   });
 
+  it("places every subnet by zone ID, so each lands in the same physical zone in every account", () => {
+    const subnets = after(dev.plan.resource_changes, "aws_subnet");
+    expect(subnets.map((s) => s.availability_zone_id).sort()).toEqual(["euw1-az1", "euw1-az1", "euw1-az2", "euw1-az2", "euw1-az3", "euw1-az3"]);
+    // The account's name for each zone is left for AWS to fill in.
+    const unknown = dev.plan.resource_changes.filter((c) => c.type === "aws_subnet").map((c) => c.change.after_unknown?.availability_zone);
+    expect(unknown).toEqual([true, true, true, true, true, true]);
+  });
+
   it("says in its summary what an older mirror provider could not check", () => {
     const summary = planSummary(dev);
     expect(summary).toContain("| aws_eks_cluster | 1 | create |");
-    // deletion_protection arrived in hashicorp/aws 6.x: a 5.x mirror cannot plan it, the pinned 6.25.0 can.
+    // deletion_protection arrived in hashicorp/aws 6.x: a 5.x mirror cannot plan it, the 6.x the stacks declare can.
     if (Number(dev.awsVersion.split(".")[0]) < 6) {
       expect(dev.removed).toEqual([{ address: expect.stringMatching(/^aws_eks_cluster\./), attribute: "deletion_protection" }]);
       expect(summary).toContain("deletion_protection");
@@ -113,13 +122,25 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   });
 
   it("plans prod with a NAT gateway in each of the three AZs and the allowlisted endpoint", async () => {
-    const prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
+    prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
     // The two admins; AMP makes the collector's entry itself.
     expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
     expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
+  });
+
+  it("accepts every input the dev and prod stacks pass the module, checked against its declared types", () => {
+    for (const result of [dev, prod]) {
+      expect(result.validate).toMatchObject({ valid: true, error_count: 0 });
+    }
+  });
+
+  it("fails validation when the module is passed a value of the wrong type, as the real module's variables.tf would", async () => {
+    const { stack, tf } = synthIac();
+    tf.module.vpc.single_nat_gateway = "yes";
+    await expect(offlinePlan(stack.node.id, tf, ready)).rejects.toThrow(/terraform validate failed[\s\S]*single_nat_gateway[\s\S]*a bool is required/);
   });
 
   it("fails validation when the module is passed a variable the pinned version does not declare", async () => {

@@ -4,6 +4,7 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AWS_PROVIDER_CONSTRAINT } from "@gpp/stack";
 import { describe, expect, it } from "vitest";
 import { only, prodDoc, synthIac } from "./helpers";
 
@@ -25,8 +26,8 @@ describe("the stack as a whole", () => {
     expect(prod.tf.terraform.backend.local.path).toBe("../../../../state/prod-iac-prd1.tfstate");
   });
 
-  it("pins the AWS provider the bindings were generated for and tags through it", () => {
-    expect(dev.tf.terraform.required_providers.aws.version).toBe("6.25.0");
+  it("declares the AWS provider range every stack shares and tags through it", () => {
+    expect(dev.tf.terraform.required_providers.aws.version).toBe(AWS_PROVIDER_CONSTRAINT);
     expect(dev.json).toHaveProviderWithProperties(AwsProvider, {
       region: "eu-west-1",
       default_tags: [expect.objectContaining({ tags: expect.objectContaining({ env: "dev", deployment: "gpp0", "managed-by": "cdktf" }) })],
@@ -53,8 +54,8 @@ describe("network", () => {
   const vpc = dev.tf.module.vpc;
 
   it("spans three AZs with three private and three public subnets from the descriptor", () => {
-    expect(vpc.azs).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
-    expect(vpc.cidr).toBe("10.0.0.0/16");
+    expect(vpc.azs).toEqual(["euw1-az1", "euw1-az2", "euw1-az3"]);
+    expect(vpc.cidr).toBe("10.130.0.0/16"); // derived from the deployment id gpp0
     expect(vpc.private_subnets).toHaveLength(3);
     expect(vpc.public_subnets).toHaveLength(3);
     expect(vpc.name).toBe("dev-vpc-gpp0");
@@ -82,7 +83,7 @@ describe("network", () => {
   });
 
   it("delivers flow logs with its own role, allowed to write to that log group only", () => {
-    // The module's role (6.5.1) gets a policy with no resources when the log group is not the module's own.
+    // The module's role (6.5.1, 6.6.0) gets a policy with no resources when the log group is not the module's own.
     expect(vpc.create_flow_log_cloudwatch_iam_role).toBe(false);
     expect(vpc.create_flow_log_cloudwatch_log_group).not.toBe(true);
     const role = roleNamed(dev.tf, "dev-vpc-flow-logs-gpp0");

@@ -1,4 +1,4 @@
-import { isProd, type Deployment } from "@gpp/deployment";
+import { DeploymentError, isProd, KNOWN_REGIONS, regionFacts, type Deployment } from "@gpp/deployment";
 import { BUDGET_TAG_KEY, budgetVisibility, type TagCarrier } from "./budget-visibility";
 import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, PRICE_SOURCE, type RegionPrices } from "./prices";
 
@@ -68,9 +68,24 @@ export function loadBalancerCount(helm: Json): number {
  * The monthly baseline of one deployment before any traffic-driven cost: what it costs to exist. Counts
  * come from the synthesized stacks; usage that no stack states is an explicit assumption.
  */
+/**
+ * The list prices of the deployment's region, found through the one regions list (libs/deployment). A region
+ * without them is refused: another region's prices would be a wrong number presented as an estimate.
+ */
+export function regionPrices(deployment: Pick<Deployment, "file" | "region">): { priceRegion: string; prices: RegionPrices } {
+  const facts = regionFacts(deployment.region);
+  const prices = facts && Object.hasOwn(PRICES, facts.priceList) ? PRICES[facts.priceList] : undefined;
+  if (!facts || !prices) {
+    const priced = KNOWN_REGIONS.filter((region) => Object.hasOwn(PRICES, regionFacts(region)?.priceList ?? ""));
+    throw new DeploymentError(deployment.file, [
+      { field: "region", message: `${deployment.region} has no list prices in libs/cost/src/prices.ts (priced: ${priced.join(", ")}); add them there to estimate it` },
+    ]);
+  }
+  return { priceRegion: facts.priceList, prices };
+}
+
 export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json): Estimate {
-  const priceRegion = PRICES[deployment.region] ? deployment.region : "us-east-1";
-  const p: RegionPrices = PRICES[priceRegion]!;
+  const { priceRegion, prices: p } = regionPrices(deployment);
   const prod = isProd(deployment);
   const azs = deployment.availability_zones.length;
   const nat = natGatewayCount(iac);
@@ -116,7 +131,6 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
       `NAT gateways process ${natGb} GB a month (image pulls, AWS API calls)`,
       `each NLB uses ${ASSUMPTIONS.nlbLcu} capacity unit on average`,
       `control-plane logs ingest ${cpGb / Math.max(controlPlaneLogs, 1)} GB and VPC flow logs ${flowGb / Math.max(flowLogs, 1)} GB a month per log group`,
-      ...(priceRegion === deployment.region ? [] : [`no price list for ${deployment.region}: us-east-1 prices used`]),
       ...(deployment.scaling.off_hours ? ["off-hours scale-to-zero lowers the node line; not subtracted here"] : []),
       `the budget filters on the cost-allocation tag ${BUDGET_TAG_KEY}=${deployment.deployment_id} (activated once per account); nodes count only while they come from the tagged NodePool (a pod the built-in pools take instead gets untagged nodes)`,
       "the NLB's public IPv4 addresses and the Auto Mode fee are billed against the NLB and the instances, so they are counted under those resources' tags (not checked against a bill here)",

@@ -1,6 +1,6 @@
-import { DEFAULT_BUDGET_USD, parseDeployment } from "@gpp/deployment";
+import { DEFAULT_BUDGET_USD, DeploymentError, KNOWN_REGIONS, parseDeployment } from "@gpp/deployment";
 import { describe, expect, it } from "vitest";
-import { estimateBaseline, formatEstimate, loadBalancerCount, natGatewayCount } from "../src/estimate";
+import { estimateBaseline, formatEstimate, loadBalancerCount, natGatewayCount, regionPrices } from "../src/estimate";
 import { PRICES } from "../src/prices";
 import { synthesizeDeployment } from "../src/synth";
 
@@ -102,11 +102,21 @@ describe("the monthly baseline estimate", () => {
     expect(estimateBaseline(prod, prodStacks.iac, prodStacks.helm).assumptions.some((a) => a.includes("off-hours"))).toBe(false);
   });
 
-  it("falls back to us-east-1 prices for a region it has no list for, and says so", () => {
-    const elsewhere = parseDeployment("deployment_id: ap01\nenv: dev\nregion: ap-southeast-2\n", "ap01.yaml");
-    const stacks = synthesizeDeployment(elsewhere);
-    const estimate = estimateBaseline(elsewhere, stacks.iac, stacks.helm);
-    expect(estimate.priceRegion).toBe("us-east-1");
-    expect(estimate.assumptions).toContain("no price list for ap-southeast-2: us-east-1 prices used");
+  it("prices each region of the regions list from its own list, never another region's", () => {
+    for (const region of KNOWN_REGIONS) {
+      const deployment = parseDeployment(`deployment_id: rg01\nenv: dev\nregion: ${region}\n`, "rg01.yaml");
+      expect(regionPrices(deployment)).toEqual({ priceRegion: region, prices: PRICES[region] });
+    }
+  });
+
+  it("refuses a region without list prices, naming the file and the field, instead of using us-east-1's", () => {
+    // The schema refuses such a region first; this is the guard for a deployment that reaches cost anyway.
+    for (const region of ["cn-north-1", "ap-southeast-2"]) {
+      const elsewhere = { ...dev, file: "/abs/deployments/ap01.yaml", region };
+      expect(() => estimateBaseline(elsewhere, devStacks.iac, devStacks.helm)).toThrow(DeploymentError);
+      expect(() => estimateBaseline(elsewhere, devStacks.iac, devStacks.helm)).toThrow(
+        `/abs/deployments/ap01.yaml: region: ${region} has no list prices in libs/cost/src/prices.ts (priced: us-east-1, eu-west-1, eu-central-1)`,
+      );
+    }
   });
 });

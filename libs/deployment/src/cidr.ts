@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import ipaddr from "ipaddr.js";
 
 /** An IPv4 network in CIDR notation, parsed once. */
@@ -53,4 +54,26 @@ export function overlaps(a: Ipv4Network, b: Ipv4Network): boolean {
 /** RFC 1918 private ranges: a VPC outside them would route public address space privately. */
 export function isPrivateRange(network: Ipv4Network): boolean {
   return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].some((range) => contains(parseIpv4Cidr(range), network));
+}
+
+/**
+ * The VPC CIDR of a deployment whose descriptor names none: `10.<n>.0.0/16`, n the first byte of the
+ * SHA-256 of its deployment_id. A function of the id alone, so adding or removing other deployments never
+ * moves it (a VPC's primary CIDR cannot change without replacing the VPC); distinct for most pairs of
+ * deployments, and loadDeployments refuses the pairs that still collide. SHA-256 rather than a hand-rolled
+ * hash: node:crypto's is stable across Node versions and platforms.
+ */
+export function defaultVpcCidr(deploymentId: string): string {
+  const n = createHash("sha256").update(deploymentId, "utf8").digest()[0] as number;
+  return `10.${n}.0.0/16`;
+}
+
+/** The first `10.<n>.0.0/16` that overlaps none of `taken`, to suggest when two VPCs collide. */
+export function freeVpcCidr(taken: readonly string[]): string | undefined {
+  const used = taken.map(parseIpv4Cidr);
+  for (let n = 0; n < 256; n++) {
+    const candidate = parseIpv4Cidr(`10.${n}.0.0/16`);
+    if (!used.some((net) => overlaps(net, candidate))) return candidate.cidr;
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ export * from "./schema";
 export * from "./load";
 export * from "./naming";
 export * from "./command-line";
-export { cidrSubnet, parseIpv4Cidr } from "./cidr";
+export { cidrSubnet, defaultVpcCidr, parseIpv4Cidr } from "./cidr";
+export { eksZoneIds, isZoneName, KNOWN_REGIONS, REGIONS, regionFacts, type RegionFacts } from "./regions";
 export * from "./kubernetes-versions";
 export * from "./tags";

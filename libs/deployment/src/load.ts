@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import type { z } from "zod";
+import { defaultVpcCidr, freeVpcCidr, overlaps, parseIpv4Cidr } from "./cidr";
 import { deploymentFileSchema, resolveDeployment, type Deployment } from "./schema";
 
 export interface Problem {
@@ -187,6 +188,7 @@ export function loadDeployments(dir: string, only?: string): Deployment[] {
       errors.push(error);
     }
   }
+  errors.push(...vpcOverlaps(deployments));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeploymentsError(errors);
   if (only !== undefined && deployments.length === 0) {
@@ -197,6 +199,31 @@ export function loadDeployments(dir: string, only?: string): Deployment[] {
     throw new DeploymentError(dir, [{ field: "(folder)", message: "holds no deployment files (*.yaml, *.yml, *.json)" }]);
   }
   return deployments;
+}
+
+/**
+ * The deployments of one folder are one fleet: two whose VPCs overlap could never be peered or routed to
+ * each other, so each later file that overlaps an earlier one is refused, with a free /16 to use instead.
+ */
+function vpcOverlaps(deployments: readonly Deployment[]): DeploymentError[] {
+  const errors: DeploymentError[] = [];
+  const taken = deployments.map((d) => d.network.vpc_cidr);
+  deployments.forEach((deployment, i) => {
+    const net = parseIpv4Cidr(deployment.network.vpc_cidr);
+    const earlier = deployments.slice(0, i).find((other) => overlaps(parseIpv4Cidr(other.network.vpc_cidr), net));
+    if (!earlier) return;
+    const derived = (d: Deployment) => (d.network.vpc_cidr === defaultVpcCidr(d.deployment_id) ? " (the default, derived from its deployment_id)" : "");
+    const free = freeVpcCidr(taken);
+    errors.push(
+      new DeploymentError(deployment.file, [
+        {
+          field: "network.vpc_cidr",
+          message: `${deployment.network.vpc_cidr}${derived(deployment)} overlaps ${earlier.network.vpc_cidr}${derived(earlier)} of ${earlier.file}: overlapping VPCs can never be peered or routed to each other. Set network.vpc_cidr in whichever of the two is not deployed yet (changing a deployed VPC's CIDR replaces it)${free ? `, e.g. ${free}, which no deployment here uses` : ""}`,
+        },
+      ]),
+    );
+  });
+  return errors;
 }
 
 /** The repository's `deployments/` folder, which holds the built-in default deployment `gpp0`. */

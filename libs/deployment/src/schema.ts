@@ -1,6 +1,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
-import { cidrSubnet, contains, isPrivateRange, overlaps, parseIpv4Cidr, type Ipv4Network } from "./cidr";
+import { cidrSubnet, contains, defaultVpcCidr, isPrivateRange, overlaps, parseIpv4Cidr, type Ipv4Network } from "./cidr";
+import { eksZoneIds, isZoneName, KNOWN_REGIONS, regionFacts } from "./regions";
 import { kubernetesVersionProblem } from "./kubernetes-versions";
 import { tagCountProblem } from "./tags";
 
@@ -106,13 +107,13 @@ export const deploymentFileSchema = z.strictObject({
   availability_zones: z.array(z.string()).optional(),
   network: z
     .strictObject({
-      vpc_cidr: cidrField.default("10.0.0.0/16"),
+      vpc_cidr: cidrField.optional(),
       private_subnets: z.array(cidrField).optional(),
       public_subnets: z.array(cidrField).optional(),
       nat_gateways: z.enum(["single", "one_per_az"]).optional(),
       flow_logs_retention_days: logRetention.optional(),
     })
-    .default({ vpc_cidr: "10.0.0.0/16" }),
+    .default({}),
   cluster: z
     .strictObject({
       kubernetes_version: z
@@ -251,20 +252,47 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
   const issues: Issue[] = [];
   const prod = file.env === "prod";
 
-  const zones = file.availability_zones ?? ["a", "b", "c"].map((letter) => `${file.region}${letter}`);
-  if (zones.length !== 3) {
-    issues.push({ path: ["availability_zones"], message: `must list exactly 3 availability zones, got ${zones.length}` });
+  const facts = regionFacts(file.region);
+  if (!facts) {
+    issues.push({
+      path: ["region"],
+      message: `${file.region} is not a region this project has checked facts for (zone IDs EKS accepts, partition, list prices); use one of ${KNOWN_REGIONS.join(", ")}, or add it to libs/deployment/src/regions.ts and libs/cost/src/prices.ts`,
+    });
+  }
+  const supported = facts ? eksZoneIds(facts) : [];
+  const zones = file.availability_zones ?? supported.slice(0, 3);
+  if (facts && zones.length !== 3) {
+    issues.push({ path: ["availability_zones"], message: `must list exactly 3 availability zone IDs, got ${zones.length}` });
   }
   zones.forEach((zone, i) => {
-    if (!new RegExp(`^${file.region}[a-z]$`).test(zone)) {
-      issues.push({ path: ["availability_zones", i], message: `"${zone}" is not an availability zone of region ${file.region}` });
+    const path = ["availability_zones", i];
+    if (!facts) return;
+    if (isZoneName(zone)) {
+      issues.push({
+        path,
+        message: `"${zone}" is a zone name; give zone IDs (${supported.join(", ")}): a name such as ${file.region}a maps to a different physical zone in each account, and not every account has every letter. Your account's mapping: aws ec2 describe-availability-zones --region ${file.region} --query "AvailabilityZones[].[ZoneName,ZoneId]"`,
+      });
+    } else if (!facts.zoneIds.includes(zone)) {
+      issues.push({ path, message: `"${zone}" is not an availability zone ID of ${file.region}, whose zone IDs are ${facts.zoneIds.join(", ")}` });
+    } else if (facts.eksUnsupportedZoneIds.includes(zone)) {
+      issues.push({
+        path,
+        message: `"${zone}" is a zone where EKS does not accept cluster subnets (CreateCluster fails with UnsupportedAvailabilityZoneException; EKS User Guide, VPC and subnet requirements): use ${supported.join(", ")}`,
+      });
     }
   });
   if (new Set(zones).size !== zones.length) {
     issues.push({ path: ["availability_zones"], message: "must be 3 different availability zones" });
   }
+  // Access entries in another partition's account cannot exist: refuse them here, not at apply.
+  file.cluster.admin_principal_arns.forEach((arn, i) => {
+    const partition = arn.split(":")[1];
+    if (facts && partition !== facts.partition) {
+      issues.push({ path: ["cluster", "admin_principal_arns", i], message: `${arn} is in partition ${partition}, but ${file.region} is in partition ${facts.partition}` });
+    }
+  });
 
-  const vpc = parseIpv4Cidr(file.network.vpc_cidr);
+  const vpc = parseIpv4Cidr(file.network.vpc_cidr ?? defaultVpcCidr(file.deployment_id));
   if (vpc.prefix < 16 || vpc.prefix > 20) {
     issues.push({ path: ["network", "vpc_cidr"], message: `must be between /16 and /20 (AWS allows /16 at most; EKS needs room for pod IPs), got /${vpc.prefix}` });
   }

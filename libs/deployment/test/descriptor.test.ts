@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import {
   DeploymentError,
+  KNOWN_REGIONS,
+  defaultVpcCidr,
   clusterName,
   defaultDeploymentsDir,
   deploymentsFromEnvironment,
@@ -19,13 +21,21 @@ const parse = (doc: object, file = "deployments/abc1.yaml") => parseDeployment(s
 
 describe("defaults of a minimal descriptor", () => {
   const d = parse(minimal);
-  it("spans the region's a, b and c zones", () => {
-    expect(d.availability_zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+  it("spans three of the region's zones by zone ID, the same physical zones in every account", () => {
+    expect(d.availability_zones).toEqual(["euw1-az1", "euw1-az2", "euw1-az3"]);
+    expect(parse({ ...minimal, region: "eu-central-1" }).availability_zones).toEqual(["euc1-az1", "euc1-az2", "euc1-az3"]);
   });
-  it("derives 3 private /20 and 3 public /24 subnets from the VPC CIDR", () => {
-    expect(d.network.vpc_cidr).toBe("10.0.0.0/16");
-    expect(d.network.private_subnets).toEqual(["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]);
-    expect(d.network.public_subnets).toEqual(["10.0.48.0/24", "10.0.49.0/24", "10.0.50.0/24"]);
+  it("leaves out the zone EKS refuses in us-east-1 (use1-az3)", () => {
+    expect(parse({ ...minimal, region: "us-east-1" }).availability_zones).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
+  });
+  it("takes any three zone IDs of the region that EKS accepts", () => {
+    const zones = ["use1-az6", "use1-az5", "use1-az2"];
+    expect(parse({ ...minimal, region: "us-east-1", availability_zones: zones }).availability_zones).toEqual(zones);
+  });
+  it("derives its VPC CIDR from the deployment id, and 3 private /20 and 3 public /24 subnets from that", () => {
+    expect(d.network.vpc_cidr).toBe("10.219.0.0/16");
+    expect(d.network.private_subnets).toEqual(["10.219.0.0/20", "10.219.16.0/20", "10.219.32.0/20"]);
+    expect(d.network.public_subnets).toEqual(["10.219.48.0/24", "10.219.49.0/24", "10.219.50.0/24"]);
   });
   it("uses one NAT gateway, Kubernetes 1.35, local state and no deletion protection outside prod", () => {
     expect(d.network.nat_gateways).toBe("single");
@@ -102,9 +112,15 @@ const bad: [string, object, string, RegExp][] = [
   ["overlapping subnets", { ...minimal, network: { vpc_cidr: "10.0.0.0/16", public_subnets: ["10.0.0.0/24", "10.0.49.0/24", "10.0.50.0/24"] } }, "network.public_subnets[0]", /overlaps 10.0.0.0\/20/],
   ["a wrong-sized subnet", { ...minimal, network: { vpc_cidr: "10.0.0.0/16", public_subnets: ["10.0.48.0/29", "10.0.49.0/24", "10.0.50.0/24"] } }, "network.public_subnets[0]", /\/16 and \/28/],
   ["two subnets instead of three", { ...minimal, network: { vpc_cidr: "10.0.0.0/16", private_subnets: ["10.0.0.0/20", "10.0.16.0/20"] } }, "network.private_subnets", /exactly 3/],
-  ["an AZ outside the region", { ...minimal, availability_zones: ["eu-west-1a", "eu-west-1b", "us-east-1a"] }, "availability_zones[2]", /not an availability zone of region eu-west-1/],
-  ["the same AZ twice", { ...minimal, availability_zones: ["eu-west-1a", "eu-west-1a", "eu-west-1b"] }, "availability_zones", /3 different/],
-  ["two AZs", { ...minimal, availability_zones: ["eu-west-1a", "eu-west-1b"] }, "availability_zones", /exactly 3/],
+  ["a region without checked zone facts", { ...minimal, region: "ap-southeast-2" }, "region", /ap-southeast-2 is not a region this project has checked facts for .*use one of us-east-1, eu-west-1, eu-central-1/],
+  ["a China region", { ...minimal, region: "cn-north-1" }, "region", /cn-north-1 is not a region this project has checked facts for/],
+  ["a zone ID of another region", { ...minimal, availability_zones: ["euw1-az1", "euw1-az2", "use1-az1"] }, "availability_zones[2]", /"use1-az1" is not an availability zone ID of eu-west-1, whose zone IDs are euw1-az1, euw1-az2, euw1-az3/],
+  ["a zone ID the region does not have", { ...minimal, availability_zones: ["euw1-az1", "euw1-az2", "euw1-az4"] }, "availability_zones[2]", /not an availability zone ID of eu-west-1/],
+  ["a zone name instead of a zone ID", { ...minimal, availability_zones: ["eu-west-1a", "euw1-az2", "euw1-az3"] }, "availability_zones[0]", /"eu-west-1a" is a zone name; give zone IDs \(euw1-az1, euw1-az2, euw1-az3\): .*different physical zone in each account.*describe-availability-zones --region eu-west-1/],
+  ["a zone EKS refuses", { ...minimal, region: "us-east-1", availability_zones: ["use1-az1", "use1-az3", "use1-az4"] }, "availability_zones[1]", /"use1-az3" is a zone where EKS does not accept cluster subnets \(CreateCluster fails with UnsupportedAvailabilityZoneException.*use use1-az1, use1-az2, use1-az4, use1-az5, use1-az6/],
+  ["the same AZ twice", { ...minimal, availability_zones: ["euw1-az1", "euw1-az1", "euw1-az2"] }, "availability_zones", /3 different/],
+  ["two AZs", { ...minimal, availability_zones: ["euw1-az1", "euw1-az2"] }, "availability_zones", /exactly 3/],
+  ["an admin principal of another partition", { ...minimal, cluster: { admin_principal_arns: ["arn:aws-cn:iam::111122223333:role/admin"] } }, "cluster.admin_principal_arns[0]", /partition aws-cn, but eu-west-1 is in partition aws/],
   ["an unquoted Kubernetes version", { ...minimal, cluster: { kubernetes_version: 1.3 } }, "cluster.kubernetes_version", /quoted string such as "1.35"/],
   ["a Kubernetes version that is not a minor version", { ...minimal, cluster: { kubernetes_version: "1.35.1" } }, "cluster.kubernetes_version", /minor version/],
   ["a prod deployment without an API allowlist", { ...minimal, env: "prod" }, "cluster.public_access_cidrs", /required for prod/],
@@ -135,10 +151,29 @@ const bad: [string, object, string, RegExp][] = [
   ["an image digest that is not sha256", { ...minimal, service: { image: { digest: "latest" } } }, "service.image.digest", /sha256/],
 ];
 
+describe("the default VPC CIDR", () => {
+  it("is a stable function of the deployment id: the same /16 of 10/8 on every machine and every run", () => {
+    // Literal values: a change to the derivation would move (and so replace) every deployed default VPC.
+    expect(["gpp0", "abc1", "abc2", "prd1"].map(defaultVpcCidr)).toEqual(["10.130.0.0/16", "10.219.0.0/16", "10.75.0.0/16", "10.37.0.0/16"]);
+    expect(parse({ ...minimal, deployment_id: "prd1" }, "prd1.yaml").network.vpc_cidr).toBe("10.37.0.0/16");
+  });
+
+  it("gives different ids different VPCs (the usual case), and an explicit vpc_cidr wins", () => {
+    expect(parse(minimal).network.vpc_cidr).not.toBe(parse({ ...minimal, deployment_id: "abc2" }).network.vpc_cidr);
+    expect(parse({ ...minimal, network: { vpc_cidr: "172.20.0.0/16" } }).network.vpc_cidr).toBe("172.20.0.0/16");
+  });
+});
+
 describe("region names", () => {
-  it.each(["us-east-1", "eu-west-1", "ap-southeast-7", "us-gov-west-1", "cn-northwest-1", "mx-central-1", "il-central-1"])("accepts %s", (region) => {
+  it.each(KNOWN_REGIONS)("accepts %s, a region with checked facts", (region) => {
     expect(parse({ ...minimal, region }).region).toBe(region);
   });
+  it.each(["ap-southeast-7", "us-gov-west-1", "cn-northwest-1", "mx-central-1", "il-central-1"])(
+    "refuses %s, a real region without checked facts, by naming the ones it has",
+    (region) => {
+      expect(() => parse({ ...minimal, region })).toThrow(new RegExp(`region: ${region} is not a region this project has checked facts for`));
+    },
+  );
 });
 
 describe("a VPC CIDR at fault", () => {
@@ -184,6 +219,34 @@ describe("a folder of deployments", () => {
     }
     return dir;
   };
+
+  it("does not move a deployment's derived VPC when other deployments join the folder", () => {
+    const alone = loadDeployments(folder({ "abc1.yaml": minimal }));
+    const together = loadDeployments(folder({ "abc1.yaml": minimal, "abc2.yaml": { ...minimal, deployment_id: "abc2" }, "prd1.yaml": { ...minimal, deployment_id: "prd1" } }));
+    expect(together.find((d) => d.deployment_id === "abc1")?.network.vpc_cidr).toBe(alone[0]?.network.vpc_cidr);
+    expect(new Set(together.map((d) => d.network.vpc_cidr)).size).toBe(3);
+  });
+
+  it("refuses two deployments whose derived VPCs collide, naming both files and a free /16", () => {
+    // t000 and t024 both hash to 10.141.0.0/16.
+    expect(defaultVpcCidr("t000")).toBe(defaultVpcCidr("t024"));
+    const dir = folder({ "t000.yaml": { ...minimal, deployment_id: "t000" }, "t024.yaml": { ...minimal, deployment_id: "t024" } });
+    expect(() => loadDeployments(dir)).toThrow(DeploymentError);
+    expect(() => loadDeployments(dir)).toThrow(
+      new RegExp(
+        `^${path.join(dir, "t024.yaml")}: network\\.vpc_cidr: 10\\.141\\.0\\.0/16 \\(the default, derived from its deployment_id\\) overlaps 10\\.141\\.0\\.0/16 \\(the default, derived from its deployment_id\\) of ${path.join(dir, "t000.yaml")}: .*never be peered.*not deployed yet.*e\\.g\\. 10\\.0\\.0\\.0/16, which no deployment here uses$`,
+      ),
+    );
+    // Narrowing to one deployment does not hide the clash: the folder is one fleet.
+    expect(() => loadDeployments(dir, "t000")).toThrow(/t024\.yaml: network\.vpc_cidr: /);
+  });
+
+  it("refuses explicitly overlapping VPCs too, and loads once one of them moves", () => {
+    const clash = folder({ "abc1.yaml": { ...minimal, network: { vpc_cidr: "10.8.0.0/16" } }, "abc2.yaml": { ...minimal, deployment_id: "abc2", network: { vpc_cidr: "10.8.16.0/20" } } });
+    expect(() => loadDeployments(clash)).toThrow(/abc2\.yaml: network\.vpc_cidr: 10\.8\.16\.0\/20 overlaps 10\.8\.0\.0\/16 of .*abc1\.yaml/);
+    const moved = folder({ "t000.yaml": { ...minimal, deployment_id: "t000" }, "t024.yaml": { ...minimal, deployment_id: "t024", network: { vpc_cidr: "10.0.0.0/16" } } });
+    expect(loadDeployments(moved).map((d) => d.network.vpc_cidr)).toEqual(["10.141.0.0/16", "10.0.0.0/16"]);
+  });
 
   it("loads the built-in default deployment gpp0", () => {
     const [d, ...rest] = loadDeployments(defaultDeploymentsDir());

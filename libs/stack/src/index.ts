@@ -6,6 +6,16 @@ import type { Construct } from "constructs";
 /** `use_lockfile` (S3-native state locking) needs Terraform 1.10. */
 export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0, < 2.0.0";
 
+/**
+ * The hashicorp/aws versions every stack admits. The prebuilt bindings (@cdktf/provider-aws 21.22.1) write
+ * exactly their own 6.25.0 into `required_providers`; the VPC module 6.6.0 needs `>= 6.28`, so no single
+ * version satisfies both. Widened to the rest of major 6: HashiCorp's provider versioning rules
+ * (developer.hashicorp.com/terraform/plugin/best-practices/versioning, enforced for HashiCorp's own
+ * providers) keep existing functionality compatible within a major version, so what the 6.25 bindings emit
+ * stays valid on later 6.x releases; only a new major may break it. The iac tests prove the intersection.
+ */
+export const AWS_PROVIDER_CONSTRAINT = ">= 6.28.0, < 7.0.0";
+
 /** The name this monorepo goes by in the `source-repository` tag. */
 export const SOURCE_REPOSITORY = "gpp-platform";
 
@@ -60,5 +70,6 @@ export abstract class DeploymentStack extends TerraformStack {
       region: deployment.region,
       defaultTags: [{ tags: defaultTags(deployment, pkg) }],
     });
+    this.addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_CONSTRAINT);
   }
 }

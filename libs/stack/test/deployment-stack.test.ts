@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseDeployment } from "@gpp/deployment";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { DeploymentStack, TERRAFORM_REQUIRED_VERSION } from "../src";
+import { AWS_PROVIDER_CONSTRAINT, DeploymentStack, TERRAFORM_REQUIRED_VERSION } from "../src";
 
 class EmptyStack extends DeploymentStack {}
 
@@ -37,6 +37,11 @@ describe("a deployment stack", () => {
         },
       ],
     });
+  });
+
+  it("admits the rest of AWS provider major 6 instead of the bindings' exact 6.25.0", () => {
+    expect(synth().parsed.terraform.required_providers.aws).toEqual({ source: "aws", version: AWS_PROVIDER_CONSTRAINT });
+    expect(AWS_PROVIDER_CONSTRAINT).toBe(">= 6.28.0, < 7.0.0");
   });
 
   it("keeps local state in a file of its own, at a path that does not depend on the working directory", () => {
