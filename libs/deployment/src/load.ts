@@ -148,8 +148,10 @@ const DESCRIPTOR_LIKE = /\.(ya?ml|json)$/i;
  *
  * One rule for the folder: every entry whose name ends in .yaml, .yml or .json (in any case) and does
  * not start with "." is a descriptor, and a descriptor that cannot be used is refused, never skipped.
- * A narrowed run (`only`) reads only the files named for that id, so another deployment's broken
- * descriptor never blocks it; an unnarrowed run (what CI runs) checks them all.
+ * A narrowed run (`only`) checks only the files named for that id, so another deployment's broken
+ * descriptor never blocks it; the others are read only for the check across deployments (overlapping
+ * VPCs), skipping any that cannot be read, so a file is refused for the same reason either way. An
+ * unnarrowed run (what CI runs) checks them all.
  */
 export function loadDeployments(dir: string, only?: string): Deployment[] {
   let names: string[];
@@ -165,6 +167,7 @@ export function loadDeployments(dir: string, only?: string): Deployment[] {
   const byId = new Map<string, string>();
   const deployments: Deployment[] = [];
   const present = names.map(stem);
+  const all = names;
   if (only !== undefined) names = names.filter((n) => stem(n).toLowerCase() === only.toLowerCase());
   for (const name of names) {
     const file = path.join(dir, name);
@@ -188,7 +191,21 @@ export function loadDeployments(dir: string, only?: string): Deployment[] {
       errors.push(error);
     }
   }
-  errors.push(...vpcOverlaps(deployments));
+  if (only === undefined) {
+    errors.push(...vpcOverlaps(deployments));
+  } else if (deployments.length > 0) {
+    // The fleet in file order, the others as far as they can be read: their own problems are not this run's.
+    const fleet = all.flatMap((name) => {
+      const selected = deployments.find((d) => path.basename(d.file) === name);
+      if (selected) return [selected];
+      try {
+        return DESCRIPTOR.test(name) ? [loadDeploymentFile(path.join(dir, name))] : [];
+      } catch {
+        return [];
+      }
+    });
+    errors.push(...vpcOverlaps(fleet).filter((e) => deployments.some((d) => d.file === e.file)));
+  }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new DeploymentsError(errors);
   if (only !== undefined && deployments.length === 0) {

@@ -237,8 +237,13 @@ describe("a folder of deployments", () => {
         `^${path.join(dir, "t024.yaml")}: network\\.vpc_cidr: 10\\.141\\.0\\.0/16 \\(the default, derived from its deployment_id\\) overlaps 10\\.141\\.0\\.0/16 \\(the default, derived from its deployment_id\\) of ${path.join(dir, "t000.yaml")}: .*never be peered.*not deployed yet.*e\\.g\\. 10\\.0\\.0\\.0/16, which no deployment here uses$`,
       ),
     );
-    // Narrowing to one deployment does not hide the clash: the folder is one fleet.
-    expect(() => loadDeployments(dir, "t000")).toThrow(/t024\.yaml: network\.vpc_cidr: /);
+    // Narrowing does not hide the clash: the folder is one fleet, and the later file is refused either way.
+    expect(() => loadDeployments(dir, "t024")).toThrow(/t024\.yaml: network\.vpc_cidr: 10\.141\.0\.0\/16 \(the default/);
+    expect(loadDeployments(dir, "t000").map((d) => d.deployment_id)).toEqual(["t000"]);
+    // ...and another descriptor that cannot be read at all neither blocks the narrowed run nor hides it.
+    writeFileSync(path.join(dir, "t999.yaml"), "deployment_id: [broken\n");
+    expect(() => loadDeployments(dir, "t024")).toThrow(/t024\.yaml: network\.vpc_cidr: /);
+    expect(loadDeployments(dir, "t000").map((d) => d.deployment_id)).toEqual(["t000"]);
   });
 
   it("refuses explicitly overlapping VPCs too, and loads once one of them moves", () => {
