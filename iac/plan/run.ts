@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { VPC_MODULE, VPC_MODULE_VARIABLE_TYPES } from "../src/vpc-module";
-import { offlineCopy, stripUnknownArguments, type ProviderSchema, type Removed } from "./prepare";
+import { offlineCopy, replaceAwsDataSources, stripUnknownArguments, type ProviderSchema, type Removed, type StandIn } from "./prepare";
 import type { OfflineTools } from "./tools";
 import { vpcModuleStub } from "./vpc-stub";
 
@@ -31,16 +31,29 @@ export interface OfflinePlanResult {
   readonly validate: { valid: boolean; error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };
   readonly plan: PlanJson;
   readonly removed: readonly Removed[];
+  /** Data-source attributes that need AWS to read, planned with stand-in values instead. */
+  readonly standIns: readonly StandIn[];
 }
 
 type ReadyTools = Extract<OfflineTools, { ok: true }>;
 
 /**
  * Copies a synthesized stack into a temporary folder, swaps the registry VPC module for its
- * interface-generated stand-in, points the provider at the local mirror, then runs terraform
+ * interface-generated stand-in and data sources that need AWS for stand-in values, points the provider
+ * at the local mirror, then runs terraform
  * init, validate and plan (no refresh, fake credentials) and returns `terraform show -json`.
  */
-export async function offlinePlan(stackName: string, stackJson: Record<string, unknown>, tools: ReadyTools): Promise<OfflinePlanResult> {
+export interface OfflinePlanOptions {
+  /** A Terraform state (format version 4) to plan against, e.g. a resource as an older apply left it. */
+  readonly state?: Record<string, unknown>;
+}
+
+export async function offlinePlan(
+  stackName: string,
+  stackJson: Record<string, unknown>,
+  tools: ReadyTools,
+  options: OfflinePlanOptions = {},
+): Promise<OfflinePlanResult> {
   const dir = mkdtempSync(path.join(tmpdir(), `offline-plan-${stackName}-`));
   try {
     const cliConfig = path.join(dir, "offline.tfrc");
@@ -74,6 +87,8 @@ export async function offlinePlan(stackName: string, stackJson: Record<string, u
       writeFileSync(path.join(stubDir, file), typeof content === "string" ? content : JSON.stringify(content, null, 2));
     }
     const copy = offlineCopy(stackJson, { awsVersion: tools.awsVersion, moduleSources: { vpc: "./modules/vpc" } });
+    const standIns = replaceAwsDataSources(copy);
+    if (options.state) writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(options.state));
     const main = path.join(dir, "main.tf.json");
     writeFileSync(main, JSON.stringify(copy, null, 2));
 
@@ -98,7 +113,7 @@ export async function offlinePlan(stackName: string, stackJson: Record<string, u
     }
     await terraform("plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=tfplan");
     const plan = JSON.parse(await terraform("show", "-json", "tfplan")) as PlanJson;
-    return { stackName, awsVersion: tools.awsVersion, validate, plan, removed };
+    return { stackName, awsVersion: tools.awsVersion, validate, plan, removed, standIns };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

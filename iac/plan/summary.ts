@@ -20,7 +20,8 @@ export function planSummary(result: OfflinePlanResult): string {
     "",
     `Planned against the real hashicorp/aws ${result.awsVersion} provider from a local mirror, no refresh, fake credentials;`,
     "the registry VPC module is replaced by a stand-in generated from its published interface (VPC, subnets,",
-    "internet and NAT gateways, flow log; not the module's route tables, NACLs or default security group).",
+    "internet and NAT gateways, flow log; not the module's route tables, NACLs or default security group);",
+    "data sources that need AWS credentials get stand-in values (listed below).",
     "",
     `${changes.length} resource changes:`,
     "",
@@ -42,6 +43,16 @@ export function planSummary(result: OfflinePlanResult): string {
       `- Auto Mode compute ${String(compute.enabled)}, node pools ${JSON.stringify(compute.node_pools)}`,
       `- endpoint: private ${String(vpc.endpoint_private_access)}, public ${String(vpc.endpoint_public_access)} from ${JSON.stringify(vpc.public_access_cidrs)}`,
       `- control-plane logs ${JSON.stringify(cluster.enabled_cluster_log_types)}`,
+      "",
+    );
+  }
+  if (result.standIns.length > 0) {
+    lines.push(
+      "## Resolved against AWS at apply",
+      "",
+      "These data sources call AWS when read, so this plan used stand-in values; a real plan reads them from the account:",
+      "",
+      ...result.standIns.map((s) => `- \`${s.address}.${s.attribute}\`: stand-in \`${s.value}\``),
       "",
     );
   }

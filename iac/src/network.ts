@@ -3,7 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformHclModule } from "cdktf";
 import { Construct } from "constructs";
-import { assumeRolePolicy } from "./iam";
+import { assumeRolePolicy, type PolicyCondition } from "./iam";
 import { VPC_MODULE, VPC_MODULE_SOURCE } from "./vpc-module";
 
 /** What VPC Flow Logs needs to deliver records to a CloudWatch Logs group (AWS VPC User Guide, "IAM role for publishing flow logs"). */
@@ -24,6 +24,8 @@ export interface NetworkProps {
   readonly flowLogRetentionDays: number;
   /** The role VPC Flow Logs assumes to write to the log group. */
   readonly flowLogRoleName: string;
+  /** Confused-deputy conditions on the delivery role's trust (`trustConditions.vpcFlowLogs` in iam.ts). */
+  readonly flowLogTrustCondition?: PolicyCondition;
 }
 
 /**
@@ -49,7 +51,7 @@ export class Network extends Construct {
     this.flowLogRole = new IamRole(this, "flow-logs-role", {
       name: props.flowLogRoleName,
       description: `VPC Flow Logs delivery to ${this.flowLogGroup.name}`,
-      assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com", ["sts:AssumeRole"]),
+      assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com", ["sts:AssumeRole"], props.flowLogTrustCondition),
     });
     new IamRolePolicy(this, "flow-logs-delivery", {
       name: "deliver-to-log-group",

@@ -6,7 +6,7 @@ import { ClusterAddons } from "./addons";
 import { DeploymentBudget } from "./budgets";
 import { WildcardCertificate } from "./certificate";
 import { Cluster } from "./cluster";
-import { ClusterIam } from "./iam";
+import { CallerContext, ClusterIam, trustConditions } from "./iam";
 import { Alerts, ClusterAlarms } from "./monitoring";
 import { Network } from "./network";
 import { PrometheusMetrics } from "./prometheus";
@@ -16,6 +16,7 @@ import { PrometheusMetrics } from "./prometheus";
  * (with a hosted zone) TLS certificate. Reads the descriptor; the constructs do the work.
  */
 export class IacStack extends DeploymentStack {
+  readonly caller: CallerContext;
   readonly network: Network;
   readonly iam: ClusterIam;
   readonly cluster: Cluster;
@@ -28,6 +29,9 @@ export class IacStack extends DeploymentStack {
     super(scope, deployment, "iac");
     const name = (component: string) => resourceName(deployment, component);
 
+    this.caller = new CallerContext(this, "caller");
+    const clusterName = name(Component.cluster);
+
     this.network = new Network(this, "network", {
       name: name(Component.vpc),
       cidr: deployment.network.vpc_cidr,
@@ -37,32 +41,40 @@ export class IacStack extends DeploymentStack {
       natGateways: deployment.network.nat_gateways,
       flowLogRetentionDays: deployment.network.flow_logs_retention_days,
       flowLogRoleName: name(Component.flowLogs),
+      flowLogTrustCondition: trustConditions.vpcFlowLogs(this.caller, deployment.region),
     });
 
     this.iam = new ClusterIam(this, "iam", {
+      clusterName,
       clusterRoleName: name(Component.clusterRole),
       nodeRoleName: name(Component.nodeRole),
+      region: deployment.region,
+      caller: this.caller,
     });
 
     this.cluster = new Cluster(this, "eks", {
-      name: name(Component.cluster),
+      name: clusterName,
       kubernetesVersion: deployment.cluster.kubernetes_version,
       clusterRoleArn: this.iam.clusterRole.role.arn,
       nodeRoleArn: this.iam.nodeRole.role.arn,
       subnetIds: this.network.privateSubnetIds,
       publicAccessCidrs: deployment.cluster.public_access_cidrs,
       adminPrincipalArns: deployment.cluster.admin_principal_arns,
+      caller: this.caller,
       logRetentionDays: deployment.cluster.log_retention_days,
       deletionProtection: deployment.cluster.deletion_protection,
       keyDeletionWindowDays: isProd(deployment) ? 30 : 7,
-      dependsOn: [this.iam.clusterRole.attachments, this.iam.nodeRole.attachments],
+      dependsOn: this.iam.clusterDependencies,
     });
     const eks = this.cluster.cluster;
 
     this.addons = new ClusterAddons(this, "addons", {
-      clusterName: eks.name,
+      clusterName,
+      clusterRef: eks.name,
+      kubernetesVersion: deployment.cluster.kubernetes_version,
       observabilityRoleName: name(Component.observabilityRole),
-      partition: this.iam.partition,
+      logRetentionDays: deployment.cluster.log_retention_days,
+      caller: this.caller,
     });
 
     this.prometheus = new PrometheusMetrics(this, "prometheus", {

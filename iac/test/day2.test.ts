@@ -50,7 +50,10 @@ describe("Prometheus metrics", () => {
   });
 
   it("leaves the collector's access entry to AMP, which creates it for clusters in API authentication mode", () => {
-    expect(dev.tf.resource.aws_eks_access_entry).toBeUndefined();
+    // The only access entries are the admins' (one resource, for_each over their ARNs).
+    expect(Object.values(dev.tf.resource.aws_eks_access_entry as Record<string, { for_each: string }>).map((e) => e.for_each)).toEqual([
+      expect.stringMatching(/^\$\{toset\(distinct\(concat\(\[data\.aws_iam_session_context\.\w+\.issuer_arn\], \[\]\)\)\)\}$/),
+    ]);
     expect(only(dev.tf, "aws_eks_cluster").access_config.authentication_mode).toBe("API");
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { OFFLINE_ACCOUNT_ID, OFFLINE_CALLER_ARN } from "../plan/prepare";
 import { offlinePlan, type OfflinePlanResult, type ResourceChange } from "../plan/run";
 import { countByType, planSummary } from "../plan/summary";
 import { findOfflineTools } from "../plan/tools";
-import { prodDoc, synthIac } from "./helpers";
+import { defaultDoc, prodDoc, synthIac } from "./helpers";
 
 const tools = findOfflineTools();
 if (!tools.ok) console.warn(`SKIPPED offline terraform validate/plan tests: ${tools.reason}`);
@@ -19,7 +20,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   let dev: OfflinePlanResult;
   let prod: OfflinePlanResult;
 
-  it("plans the default deployment: network, 4 roles, KMS key, log groups, cluster, add-ons, alerting and budget", async () => {
+  it("plans the default deployment: network, 4 roles, KMS key, log groups, cluster, access, add-ons, alerting and budget", async () => {
     dev = await planOf();
     expect(dev.validate.valid).toBe(true);
     const counts = creates(dev);
@@ -30,12 +31,17 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       // cluster, node, observability agent and flow-log delivery
       aws_iam_role: { create: 4 },
       aws_iam_role_policy_attachments_exclusive: { create: 3 },
-      aws_iam_role_policy: { create: 1 },
+      // flow-log delivery and Auto Mode custom tags
+      aws_iam_role_policy: { create: 2 },
       aws_kms_key: { create: 1 },
       aws_kms_alias: { create: 1 },
-      aws_cloudwatch_log_group: { create: 2 },
+      // control plane, flow logs and the four of Container Insights
+      aws_cloudwatch_log_group: { create: 6 },
       aws_eks_cluster: { create: 1 },
       aws_eks_addon: { create: 2 },
+      // the applying principal's admin entry
+      aws_eks_access_entry: { create: 1 },
+      aws_eks_access_policy_association: { create: 1 },
       aws_eks_pod_identity_association: { create: 1 },
       aws_sns_topic: { create: 1 },
       aws_sns_topic_policy: { create: 1 },
@@ -59,7 +65,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       storage_config: [{ block_storage: [{ enabled: true }] }],
       enabled_cluster_log_types: ["api", "audit", "authenticator"],
       zonal_shift_config: [{ enabled: true }],
-      access_config: [{ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true }],
+      access_config: [{ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }],
       vpc_config: [expect.objectContaining({ endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/0"] })],
       encryption_config: [expect.objectContaining({ resources: ["secrets"] })],
     });
@@ -125,8 +131,9 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
-    // The two admins; AMP makes the collector's entry itself.
-    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 2 });
+    // The applying principal and the two admins; AMP makes the collector's entry itself.
+    expect(creates(prod).aws_eks_access_entry).toEqual({ create: 3 });
+    expect(creates(prod).aws_eks_access_policy_association).toEqual({ create: 3 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
     expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
   });
@@ -142,6 +149,116 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     tf.module.vpc.single_nat_gateway = "yes";
     await expect(offlinePlan(stack.node.id, tf, ready)).rejects.toThrow(/terraform validate failed[\s\S]*single_nat_gateway[\s\S]*a bool is required/);
   });
+
+  it("plans the data sources that need AWS with stand-ins, and says so in the summary", () => {
+    const summary = planSummary(dev);
+    expect(summary).toContain("## Resolved against AWS at apply");
+    for (const attribute of ["aws_caller_identity.", "aws_iam_session_context.", "aws_eks_addon_version."]) expect(summary).toContain(`\`data.${attribute}`);
+    // The add-on version reaches the add-on: the provider accepted it (it validates addon_version as semver).
+    expect(after(dev.plan.resource_changes, "aws_eks_addon").map((a) => a.addon_version)).toEqual(["v0.0.0-resolved-at-apply", "v0.0.0-resolved-at-apply"]);
+  });
+
+  it("plans the trust conditions and the custom-tags policy as IAM will receive them", () => {
+    const roles = after(dev.plan.resource_changes, "aws_iam_role");
+    const trust = (name: string) => JSON.parse(String(roles.find((r) => r.name === name)?.assume_role_policy)).Statement[0].Condition;
+    expect(trust("dev-eks-cluster-gpp0")).toEqual({
+      ArnLike: { "aws:SourceArn": `arn:aws:eks:eu-west-1:${OFFLINE_ACCOUNT_ID}:cluster/dev-eks-gpp0` },
+      StringEquals: { "aws:SourceAccount": OFFLINE_ACCOUNT_ID },
+    });
+    expect(trust("dev-vpc-flow-logs-gpp0")).toEqual({
+      ArnLike: { "aws:SourceArn": `arn:aws:ec2:eu-west-1:${OFFLINE_ACCOUNT_ID}:vpc-flow-log/*` },
+      StringEquals: { "aws:SourceAccount": OFFLINE_ACCOUNT_ID },
+    });
+    const customTags = after(dev.plan.resource_changes, "aws_iam_role_policy").find((p) => p.name === "auto-mode-custom-tags");
+    const statements = JSON.parse(String(customTags?.policy)).Statement as { Condition: { StringEquals: Record<string, string> } }[];
+    // Terraform turned `$${` into the IAM policy variable instead of interpolating it.
+    expect(statements.map((st) => st.Condition.StringEquals["aws:RequestTag/eks:eks-cluster-name"])).toEqual(Array(6).fill("${aws:PrincipalTag/eks:eks-cluster-name}"));
+  });
+
+  it("plans the Container Insights log groups with the deployment's retention and tags", () => {
+    const groups = after(dev.plan.resource_changes, "aws_cloudwatch_log_group").filter((g) => String(g.name).startsWith("/aws/containerinsights/"));
+    expect(groups.map((g) => [g.name, g.retention_in_days])).toEqual(
+      ["application", "dataplane", "host", "performance"].map((g) => [`/aws/containerinsights/dev-eks-gpp0/${g}`, 30]),
+    );
+    expect(groups.every((g) => (g.tags_all as Record<string, string>).deployment === "gpp0")).toBe(true);
+  });
+
+  it("plans one access entry and one admin association when the admins list the deploying role too (and TLS plans offline)", async () => {
+    const doubled = await planOf({
+      ...defaultDoc,
+      cluster: { admin_principal_arns: [OFFLINE_CALLER_ARN] },
+      ingress: { hosted_zone: "example.org", base_domain: "gpp0.example.org" },
+    });
+    const entries = doubled.plan.resource_changes.filter((c) => c.type === "aws_eks_access_entry");
+    const associations = doubled.plan.resource_changes.filter((c) => c.type === "aws_eks_access_policy_association");
+    expect(entries.map((c) => [c.address.replace(/\.eks_admin_\w+\[/, ".admin["), c.change.after?.principal_arn])).toEqual([
+      [`aws_eks_access_entry.admin[${JSON.stringify(OFFLINE_CALLER_ARN)}]`, OFFLINE_CALLER_ARN],
+    ]);
+    expect(associations.map((c) => c.change.after)).toEqual([
+      expect.objectContaining({ principal_arn: OFFLINE_CALLER_ARN, policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" }),
+    ]);
+    expect(creates(doubled).aws_acm_certificate).toEqual({ create: 1 });
+    expect(doubled.standIns.map((s) => s.attribute)).toContain("zone_id");
+  });
+
+  it("keeps a cluster created with EKS's creator entry instead of replacing it (the flag forces replacement)", async () => {
+    const { stack, tf } = synthIac();
+    const [key, cluster] = Object.entries(tf.resource.aws_eks_cluster as Record<string, Record<string, unknown>>)[0]!;
+    // The cluster alone, its references resolved to what an earlier apply recorded.
+    const literal = {
+      ...cluster,
+      role_arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:role/dev-eks-cluster-gpp0`,
+      compute_config: { ...(cluster.compute_config as object), node_role_arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:role/dev-eks-node-gpp0` },
+      vpc_config: { ...(cluster.vpc_config as object), subnet_ids: ["subnet-0a", "subnet-0b", "subnet-0c"] },
+      encryption_config: { resources: ["secrets"], provider: { key_arn: `arn:aws:kms:eu-west-1:${OFFLINE_ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab` } },
+      depends_on: undefined,
+      deletion_protection: undefined,
+    };
+    // The offline copy swaps module.vpc for its stand-in, so the module stays, with its defaults.
+    const module = { vpc: { source: tf.module.vpc.source, version: tf.module.vpc.version } };
+    const minimal = { terraform: tf.terraform, provider: tf.provider, module, resource: { aws_eks_cluster: { [key]: literal } } };
+    const recorded = {
+      ...literal,
+      id: "dev-eks-gpp0",
+      arn: `arn:aws:eks:eu-west-1:${OFFLINE_ACCOUNT_ID}:cluster/dev-eks-gpp0`,
+      access_config: [{ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true }],
+      compute_config: [{ ...literal.compute_config }],
+      kubernetes_network_config: [{ elastic_load_balancing: [{ enabled: true }], ip_family: "ipv4", service_ipv4_cidr: "172.20.0.0/16", service_ipv6_cidr: "" }],
+      storage_config: [{ block_storage: [{ enabled: true }] }],
+      vpc_config: [{ ...literal.vpc_config, security_group_ids: [], cluster_security_group_id: "sg-0a", vpc_id: "vpc-0a" }],
+      encryption_config: [{ resources: ["secrets"], provider: [{ key_arn: literal.encryption_config.provider.key_arn }] }],
+      zonal_shift_config: [{ enabled: true }],
+      upgrade_policy: [{ support_type: "STANDARD" }],
+      tags: {},
+      tags_all: {},
+      lifecycle: undefined,
+    };
+    const state = (attributes: object) => ({
+      version: 4,
+      terraform_version: "1.11.0",
+      serial: 1,
+      lineage: "00000000-0000-0000-0000-000000000001",
+      outputs: {},
+      resources: [
+        {
+          mode: "managed",
+          type: "aws_eks_cluster",
+          name: key,
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [{ schema_version: 1, attributes: JSON.parse(JSON.stringify(attributes)), sensitive_attributes: [] }],
+        },
+      ],
+    });
+    const clusterChange = async (config: object) =>
+      (await offlinePlan(stack.node.id, config as Record<string, unknown>, ready, { state: state(recorded) })).plan.resource_changes.find((c) => c.type === "aws_eks_cluster")!;
+
+    const kept = await clusterChange(minimal);
+    expect(kept.change.actions).not.toContain("delete");
+    // Without the lifecycle rule the same state is replaced, for this attribute: the provider marks it ForceNew.
+    const unguarded = await clusterChange({ ...minimal, resource: { aws_eks_cluster: { [key]: { ...literal, lifecycle: undefined } } } });
+    expect(unguarded.change.actions).toEqual(["delete", "create"]);
+    expect((unguarded as unknown as { change: { replace_paths?: unknown[] } }).change.replace_paths).toEqual([["access_config", 0, "bootstrap_cluster_creator_admin_permissions"]]);
+  }, 600_000); // two plans
 
   it("fails validation when the module is passed a variable the pinned version does not declare", async () => {
     const { stack, tf } = synthIac();

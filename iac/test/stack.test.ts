@@ -10,6 +10,9 @@ import { only, prodDoc, synthIac } from "./helpers";
 
 const dev = synthIac();
 const prod = synthIac(prodDoc);
+// Every ARN is built from these two data sources (one per stack, same ids in every deployment).
+const PARTITION = `\${data.aws_partition.${Object.keys(dev.tf.data.aws_partition)[0]}.partition}`;
+const ACCOUNT = `\${data.aws_caller_identity.${Object.keys(dev.tf.data.aws_caller_identity)[0]}.account_id}`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const roles = (tf: any) => Object.values(tf.resource.aws_iam_role) as any[];
@@ -88,11 +91,20 @@ describe("network", () => {
     expect(vpc.create_flow_log_cloudwatch_log_group).not.toBe(true);
     const role = roleNamed(dev.tf, "dev-vpc-flow-logs-gpp0");
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: ["sts:AssumeRole"] },
+      {
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: ["sts:AssumeRole"],
+        // Confused-deputy prevention (AWS VPC User Guide, "IAM role for publishing flow logs to CloudWatch Logs").
+        Condition: {
+          StringEquals: { "aws:SourceAccount": ACCOUNT },
+          ArnLike: { "aws:SourceArn": `arn:${PARTITION}:ec2:eu-west-1:${ACCOUNT}:vpc-flow-log/*` },
+        },
+      },
     ]);
     const roleKey = Object.entries(dev.tf.resource.aws_iam_role).find(([, r]) => (r as { name: string }).name === "dev-vpc-flow-logs-gpp0")![0];
     expect(vpc.flow_log_cloudwatch_iam_role_arn).toBe(`\${aws_iam_role.${roleKey}.arn}`);
-    const inline = only(dev.tf, "aws_iam_role_policy");
+    const inline = Object.values(dev.tf.resource.aws_iam_role_policy as Record<string, { role: string; policy: string }>).find((p) => p.role.includes(roleKey))!;
     expect(inline.role).toBe(`\${aws_iam_role.${roleKey}.id}`);
     const statements = JSON.parse(inline.policy).Statement;
     expect(statements).toHaveLength(1);
@@ -103,16 +115,25 @@ describe("network", () => {
 });
 
 describe("IAM", () => {
-  it("lets EKS assume the cluster role with session tags", () => {
+  it("lets EKS assume the cluster role with session tags, for this cluster in this account only", () => {
     const role = roleNamed(dev.tf, "dev-eks-cluster-gpp0");
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
+      {
+        Effect: "Allow",
+        Principal: { Service: "eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        // The form of AWS EKS User Guide, "Cross-service confused deputy prevention in Amazon EKS" (cluster role).
+        Condition: {
+          ArnLike: { "aws:SourceArn": `arn:${PARTITION}:eks:eu-west-1:${ACCOUNT}:cluster/dev-eks-gpp0` },
+          StringEquals: { "aws:SourceAccount": ACCOUNT },
+        },
+      },
     ]);
   });
 
   it("attaches exactly the five Auto Mode policies to the cluster role", () => {
     const arns: string[] = attachmentsOf(dev.tf, "iam_cluster_role");
-    expect(arns.every((a) => /^arn:\$\{data\.aws_partition\.iam_partition_\w+\.partition\}:iam::aws:policy\//.test(a))).toBe(true);
+    expect(arns.every((a) => a.startsWith(`arn:${PARTITION}:iam::aws:policy/`))).toBe(true);
     expect(arns.map((a) => a.split("/").pop())).toEqual([
       "AmazonEKSClusterPolicy",
       "AmazonEKSComputePolicy",
@@ -124,7 +145,8 @@ describe("IAM", () => {
 
   it("gives nodes their own role, assumed by EC2, with the two node policies", () => {
     const role = roleNamed(dev.tf, "dev-eks-node-gpp0");
-    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({ Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] });
+    // EC2 documents no aws:SourceArn/SourceAccount for instance-profile roles: a condition would lock nodes out.
+    expect(JSON.parse(role.assume_role_policy).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }]);
     const arns: string[] = attachmentsOf(dev.tf, "iam_node_role");
     expect(arns.map((a) => a.split("/").pop())).toEqual(["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"]);
   });
@@ -146,8 +168,12 @@ describe("EKS cluster in Auto Mode", () => {
     expect(cluster.role_arn).toMatch(/aws_iam_role\.iam_cluster_role_\w+\.arn/);
   });
 
-  it("authenticates through access entries, with the creator as admin", () => {
-    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true });
+  it("authenticates through access entries only, without EKS's one-time creator entry", () => {
+    expect(cluster.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
+  });
+
+  it("keeps clusters created with the creator entry instead of replacing them (the flag is ForceNew)", () => {
+    expect(cluster.lifecycle).toEqual({ ignore_changes: ["access_config[0].bootstrap_cluster_creator_admin_permissions"] });
   });
 
   it("puts nodes in the private subnets and keeps the private endpoint on", () => {
@@ -192,16 +218,24 @@ describe("EKS cluster in Auto Mode", () => {
     expect(prod.json).toHaveResourceWithProperties(EksCluster, { name: "prod-eks-prd1", deletion_protection: true });
   });
 
-  it("grants each admin principal of the descriptor cluster admin through an access entry", () => {
-    // A deployment without admins has none: the creator's entry comes from the access config, the
-    // Prometheus collector's from AMP itself.
-    expect(dev.tf.resource.aws_eks_access_entry).toBeUndefined();
-    for (const principal of prodDoc.cluster.admin_principal_arns) {
-      expect(prod.json).toHaveResourceWithProperties(EksAccessEntry, { principal_arn: principal, type: "STANDARD" });
-    }
-    expect(prod.json).toHaveResourceWithProperties(EksAccessPolicyAssociation, {
-      policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+  it("grants the applying principal and each admin of the descriptor cluster admin, one access entry per distinct ARN", () => {
+    const entry = only(prod.tf, "aws_eks_access_entry");
+    const session = Object.keys(prod.tf.data.aws_iam_session_context)[0];
+    expect(entry).toMatchObject({ principal_arn: "${each.value}", type: "STANDARD" });
+    expect(entry.for_each).toBe(
+      `\${toset(distinct(concat([data.aws_iam_session_context.${session}.issuer_arn], [${prodDoc.cluster.admin_principal_arns.map((a) => JSON.stringify(a)).join(", ")}])))}`,
+    );
+    // Without admins, still the applier's entry; the Prometheus collector's comes from AMP itself.
+    expect(only(dev.tf, "aws_eks_access_entry").for_each).toMatch(/^\$\{toset\(distinct\(concat\(\[data\.aws_iam_session_context\.\w+\.issuer_arn\], \[\]\)\)\)\}$/);
+    const association = only(prod.tf, "aws_eks_access_policy_association");
+    const entryKey = Object.keys(prod.tf.resource.aws_eks_access_entry)[0];
+    expect(association).toMatchObject({
+      for_each: `\${aws_eks_access_entry.${entryKey}}`,
+      principal_arn: "${each.value.principal_arn}",
+      policy_arn: `arn:${PARTITION}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
       access_scope: { type: "cluster" },
     });
+    expect(prod.json).toHaveResourceWithProperties(EksAccessEntry, { type: "STANDARD" });
+    expect(prod.json).toHaveResourceWithProperties(EksAccessPolicyAssociation, { access_scope: { type: "cluster" } });
   });
 });

@@ -16,7 +16,9 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // Access entries take IAM roles and users only: an STS assumed-role session is temporary and EKS refuses it.
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+// Partitions as AWS's own IAM role ARN pattern for EKS lists them (CloudFormation AWS::EKS::Addon
+// PodIdentityAssociation, RoleArn: `arn:aws(-cn|-us-gov|-iso(-[a-z])?)?:iam::\d{12}:`).
+const IAM_PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov|-iso(-[a-z])?)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 /** Characters AWS accepts in tag keys and values (Tagging AWS resources, "Tag naming limits and requirements"). */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** AWS Budgets takes at most 10 email subscribers per notification (CreateBudget API). */

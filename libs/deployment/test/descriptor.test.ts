@@ -126,6 +126,7 @@ const bad: [string, object, string, RegExp][] = [
   ["a prod deployment without an API allowlist", { ...minimal, env: "prod" }, "cluster.public_access_cidrs", /required for prod/],
   ["a prod API open to the world", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["0.0.0.0/0"] } }, "cluster.public_access_cidrs", /0.0.0.0\/0 in prod/],
   ["an admin principal that is not an IAM ARN", { ...minimal, cluster: { admin_principal_arns: ["alice"] } }, "cluster.admin_principal_arns[0]", /IAM role or user ARN/],
+  ["an admin principal in a partition that does not exist", { ...minimal, cluster: { admin_principal_arns: ["arn:awsx:iam::111122223333:role/admin"] } }, "cluster.admin_principal_arns[0]", /IAM role or user ARN/],
   ["an admin principal that is an STS session", { ...minimal, cluster: { admin_principal_arns: ["arn:aws:sts::111122223333:assumed-role/admin/alice"] } }, "cluster.admin_principal_arns[0]", /STS session ARNs cannot have access entries/],
   ["the same admin principal twice", { ...minimal, cluster: { admin_principal_arns: ["arn:aws:iam::111122223333:role/admin", "arn:aws:iam::111122223333:role/admin"] } }, "cluster.admin_principal_arns[1]", /duplicate admin principal .* \(also \[0\]\)/],
   ["a log retention CloudWatch refuses", { ...minimal, cluster: { log_retention_days: 10 } }, "cluster.log_retention_days", /retention periods/],
@@ -161,6 +162,12 @@ describe("the default VPC CIDR", () => {
   it("gives different ids different VPCs (the usual case), and an explicit vpc_cidr wins", () => {
     expect(parse(minimal).network.vpc_cidr).not.toBe(parse({ ...minimal, deployment_id: "abc2" }).network.vpc_cidr);
     expect(parse({ ...minimal, network: { vpc_cidr: "172.20.0.0/16" } }).network.vpc_cidr).toBe("172.20.0.0/16");
+  });
+});
+
+describe("admin principals in every partition", () => {
+  it.each(["arn:aws:iam::111122223333:role/admin", "arn:aws-cn:iam::111122223333:role/admin", "arn:aws-us-gov:iam::111122223333:user/ops/alice", "arn:aws-iso-b:iam::111122223333:role/admin"])("accepts %s", (arn) => {
+    expect(parse({ ...minimal, cluster: { admin_principal_arns: [arn] } }).cluster.admin_principal_arns).toEqual([arn]);
   });
 });
 
