@@ -165,9 +165,23 @@ describe("the default VPC CIDR", () => {
   });
 });
 
-describe("admin principals in every partition", () => {
-  it.each(["arn:aws:iam::111122223333:role/admin", "arn:aws-cn:iam::111122223333:role/admin", "arn:aws-us-gov:iam::111122223333:user/ops/alice", "arn:aws-iso-b:iam::111122223333:role/admin"])("accepts %s", (arn) => {
+describe("admin principals and partitions", () => {
+  it.each(["arn:aws:iam::111122223333:role/admin", "arn:aws:iam::111122223333:user/ops/alice"])("accepts %s in a region of partition aws", (arn) => {
     expect(parse({ ...minimal, cluster: { admin_principal_arns: [arn] } }).cluster.admin_principal_arns).toEqual([arn]);
+  });
+  // AWS's documented partitions pass the ARN's form; the region decides which one the account is in.
+  it.each(["arn:aws-cn:iam::111122223333:role/admin", "arn:aws-us-gov:iam::111122223333:user/ops/alice", "arn:aws-iso-b:iam::111122223333:role/admin"])(
+    "refuses %s for a region of partition aws, naming both partitions",
+    (arn) => {
+      expect(() => parse({ ...minimal, cluster: { admin_principal_arns: [arn] } })).toThrow(
+        new RegExp(`cluster\\.admin_principal_arns\\[0\\]: .* is in partition ${arn.split(":")[1]}, but eu-west-1 is in partition aws`),
+      );
+    },
+  );
+  it("refuses a partition AWS does not document by its form", () => {
+    expect(() => parse({ ...minimal, cluster: { admin_principal_arns: ["arn:awsfoo:iam::111122223333:role/admin"] } })).toThrow(
+      /cluster\.admin_principal_arns\[0\]: must be an IAM role or user ARN/,
+    );
   });
 });
 
