@@ -291,6 +291,20 @@ describe.skipIf(!helm.found)("hostile changes to the real stacks and tenant mani
       ]);
     });
 
+    it("requires the conditions on every statement that lets the service assume the role (sts:* too), not on a TagSession-only one", () => {
+      const mutated = withSourceConditions(dev);
+      const roles = resourceBlock(iacStack(mutated), "aws_iam_role") as Record<string, Any>;
+      const clusterRole = Object.values(roles).find((r) => String(r.assume_role_policy).includes("eks.amazonaws.com\""));
+      const doc = JSON.parse(clusterRole.assume_role_policy);
+      doc.Statement[0].Action = "sts:AssumeRole";
+      doc.Statement.push({ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:TagSession" });
+      clusterRole.assume_role_policy = JSON.stringify(doc);
+      expect(serviceTrustHasSourceConditions.check(mutated)).toEqual([]);
+      doc.Statement[1].Action = ["sts:TagSession", "sts:*"];
+      clusterRole.assume_role_policy = JSON.stringify(doc);
+      expect(serviceTrustHasSourceConditions.check(mutated).map((f) => f.message)).toEqual([expect.stringMatching(/^statement 1 trusts eks\.amazonaws\.com without/)]);
+    });
+
     it("reads a trust policy written as an aws_iam_policy_document with condition blocks", () => {
       const mutated = withSourceConditions(dev);
       const stack = iacStack(mutated);

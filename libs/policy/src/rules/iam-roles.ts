@@ -173,6 +173,10 @@ function binds(statement: PolicyStatement, key: SourceConditionKey): boolean {
   );
 }
 
+/** `sts:AssumeRole`, or a pattern that covers it (`*`, `sts:*`, `sts:Assume?ole`); IAM action names are case-insensitive. */
+const allowsAssumeRole = (action: string): boolean =>
+  new RegExp(`^${action.toLowerCase().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test("sts:assumerole");
+
 export const serviceTrustHasSourceConditions: Rule = {
   id: "AWS-IAM-005",
   title: "Service-principal trust policies carry aws:SourceAccount and aws:SourceArn where AWS supports them",
@@ -186,7 +190,8 @@ export const serviceTrustHasSourceConditions: Rule = {
         // An unreadable trust policy is already a finding of AWS-IAM-001.
         const statements = readPolicy(stack, role.body.assume_role_policy) ?? [];
         return statements.flatMap((statement, i) => {
-          if (statement.effect !== "Allow") return [];
+          // Only a statement that lets the service assume the role can be abused as a deputy (a TagSession-only one cannot).
+          if (statement.effect !== "Allow" || !statement.actions.some(allowsAssumeRole)) return [];
           const services = statement.principals.filter((p) => p.startsWith("Service:")).map((p) => p.slice("Service:".length));
           return services.flatMap((service): Violation[] => {
             const address = `${role.address} (assume_role_policy)`;
