@@ -4,9 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { collectEvidence } from "../src/collect";
-import { resources } from "../src/terraform";
 import { kindOf, nameOf } from "../src/kubernetes";
-import { MANAGED_POLICY_ALLOW_LIST, awsManagedPolicyName, managedPoliciesAllowListed, rolePurposes, serviceTrustHasSourceConditions } from "../src/rules/iam-roles";
+import { MANAGED_POLICY_ALLOW_LIST, attachments, awsManagedPolicyName, managedPoliciesAllowListed, rolePurposes, serviceTrustHasSourceConditions } from "../src/rules/iam-roles";
 import { noSecretsOrExecForTenants } from "../src/rules/rbac";
 import { tenantReleases, tenantReleasesNamespaced } from "../src/rules/tenancy";
 import type { Json, KubernetesObject, PolicyInput, SynthesizedStack } from "../src/types";
@@ -102,8 +101,8 @@ describe.skipIf(!helm.found)("hostile changes to the real stacks and tenant mani
     });
     const role = (namespace: string, name: string, rules: Json[]): Json => ({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace }, rules });
 
-    it("passes the real stacks, whose only binding is the metrics collector's (not a tenant subject)", () => {
-      expect(dev.kubernetes.filter((o) => kindOf(o) === "ClusterRoleBinding")).toHaveLength(1);
+    it("passes the real stacks, whose bindings (the metrics collector's) name no tenant subject", () => {
+      expect(dev.kubernetes.filter((o) => kindOf(o) === "ClusterRoleBinding").length).toBeGreaterThan(0);
       expect(noSecretsOrExecForTenants.check(dev)).toEqual([]);
       expect(noSecretsOrExecForTenants.check(prod)).toEqual([]);
     });
@@ -175,9 +174,9 @@ describe.skipIf(!helm.found)("hostile changes to the real stacks and tenant mani
         const purposes = rolePurposes(stack);
         expect(new Set(purposes.values())).toEqual(new Set(["cluster", "node", "observability"]));
         for (const [role, purpose] of purposes) {
-          const attached = resources([stack], ["aws_iam_role_policy_attachments_exclusive"])
-            .filter((a) => a.body.role_name === `\${aws_iam_role.${role}.name}`)
-            .flatMap((a) => (a.body.policy_arns as string[]).map((arn) => awsManagedPolicyName(arn)));
+          const attached = attachments(stack)
+            .filter((a) => "name" in a.role && a.role.name === role)
+            .map((a) => awsManagedPolicyName(a.policyArn));
           expect(attached.sort(), purpose).toEqual([...MANAGED_POLICY_ALLOW_LIST[purpose]].sort());
         }
       }

@@ -52,7 +52,7 @@ export function rolePurposes(stack: SynthesizedStack): Map<string, RolePurpose> 
   return purposes;
 }
 
-interface Attachment {
+export interface Attachment {
   readonly via: TerraformBlock;
   /** The aws_iam_role (resource name) it attaches to, or the unresolved value. */
   readonly role: { readonly name: string } | { readonly unresolved: string };
@@ -62,7 +62,7 @@ interface Attachment {
 const asStrings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
 /** Every managed-policy attachment of a stack, with the role it reaches. */
-function attachments(stack: SynthesizedStack): Attachment[] {
+export function attachments(stack: SynthesizedStack): Attachment[] {
   const roles = blocks(stack, ["resource"], ["aws_iam_role"]);
   const resolve = (value: string): Attachment["role"] => {
     const referenced = roleOf(value);
