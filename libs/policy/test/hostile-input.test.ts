@@ -247,6 +247,9 @@ describe.skipIf(!helm.found)("hostile changes to the real stacks and tenant mani
       if (service === "vpc-flow-logs.amazonaws.com") {
         return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:eu-west-1:${account}:vpc-flow-log/*` } };
       }
+      if (service === "pods.eks.amazonaws.com") {
+        return { StringEquals: { "aws:RequestTag/kubernetes-namespace": "amazon-cloudwatch", "aws:RequestTag/kubernetes-service-account": "cloudwatch-agent" } };
+      }
       return undefined;
     }
 
@@ -255,10 +258,22 @@ describe.skipIf(!helm.found)("hostile changes to the real stacks and tenant mani
       expect(serviceTrustHasSourceConditions.check(withSourceConditions(prod))).toEqual([]);
     });
 
-    it("flags the real stacks as they are today: the cluster role and the flow-log role trust without source conditions", () => {
+    it("flags the real stacks as they are today: cluster, observability and flow-log roles trust without conditions", () => {
       expect(serviceTrustHasSourceConditions.check(dev).map((f) => f.message)).toEqual([
+        expect.stringContaining("trusts pods.eks.amazonaws.com without aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account"),
         expect.stringContaining("trusts eks.amazonaws.com without aws:SourceAccount and aws:SourceArn"),
         expect.stringContaining("trusts vpc-flow-logs.amazonaws.com without aws:SourceAccount and aws:SourceArn"),
+      ]);
+    });
+
+    it("flags the observability role's Pod Identity trust without its service account, or bound to any namespace by a bare *", () => {
+      const weakened = (condition: Json) => withSourceConditions(dev, (service) => (service === "pods.eks.amazonaws.com" ? condition : documentedCondition(service)));
+      expect(serviceTrustHasSourceConditions.check(weakened({ StringEquals: { "aws:RequestTag/kubernetes-namespace": "amazon-cloudwatch" } })).map((f) => f.message)).toEqual([
+        expect.stringContaining("trusts pods.eks.amazonaws.com without aws:RequestTag/kubernetes-service-account"),
+      ]);
+      const anyNamespace = { StringLike: { "aws:RequestTag/kubernetes-namespace": "*", "aws:RequestTag/kubernetes-service-account": "cloudwatch-agent" } };
+      expect(serviceTrustHasSourceConditions.check(weakened(anyNamespace)).map((f) => f.message)).toEqual([
+        expect.stringContaining("trusts pods.eks.amazonaws.com without aws:RequestTag/kubernetes-namespace"),
       ]);
     });
 

@@ -122,14 +122,15 @@ export const managedPoliciesAllowListed: Rule = {
 
 // ---- Confused-deputy conditions on service-principal trust ---------------------------------------------
 
-export type SourceConditionKey = "aws:SourceAccount" | "aws:SourceArn";
+/** A condition key the rule requires: the confused-deputy keys, or the session tags Pod Identity documents instead. */
+export type TrustConditionKey = "aws:SourceAccount" | "aws:SourceArn" | "aws:RequestTag/kubernetes-namespace" | "aws:RequestTag/kubernetes-service-account";
 
 /**
  * Service principals a role of the stacks may trust, and the confused-deputy condition keys the rule requires
  * for each, with where AWS documents that the service sends them. A principal missing from this table is a
  * finding, so a new one gets a decision and a source.
  */
-export const TRUSTED_SERVICE_CONDITIONS: Readonly<Record<string, { readonly required: readonly SourceConditionKey[]; readonly source: string }>> = {
+export const TRUSTED_SERVICE_CONDITIONS: Readonly<Record<string, { readonly required: readonly TrustConditionKey[]; readonly source: string }>> = {
   "eks.amazonaws.com": {
     required: ["aws:SourceAccount", "aws:SourceArn"],
     source:
@@ -143,10 +144,11 @@ export const TRUSTED_SERVICE_CONDITIONS: Readonly<Record<string, { readonly requ
       "and ArnLike aws:SourceArn = arn:<partition>:ec2:<region>:<account>:vpc-flow-log/<id or *>",
   },
   "pods.eks.amazonaws.com": {
-    required: [],
+    // No source keys are documented for Pod Identity; the session tags it sends are its documented narrowing.
+    required: ["aws:RequestTag/kubernetes-namespace", "aws:RequestTag/kubernetes-service-account"],
     source:
-      "EKS User Guide, \"Create IAM role with trust policy required by EKS Pod Identity\" (pod-id-role.adoc): documents only " +
-      "aws:RequestTag/<session tag> conditions (eks-cluster-arn, kubernetes-namespace, kubernetes-service-account), not aws:SourceAccount/aws:SourceArn",
+      "EKS User Guide, \"Create IAM role with trust policy required by EKS Pod Identity\" (pod-id-role.adoc): documents no " +
+      "aws:SourceAccount/aws:SourceArn, only conditions on the session tags it sends (aws:RequestTag/kubernetes-namespace, kubernetes-service-account, eks-cluster-name, ...)",
   },
   "ec2.amazonaws.com": {
     required: [],
@@ -157,13 +159,15 @@ export const TRUSTED_SERVICE_CONDITIONS: Readonly<Record<string, { readonly requ
 };
 
 /** Operators that bind a key to the listed values (not negated, not IfExists, which passes when the key is absent). */
-const BINDING_OPERATORS: Record<SourceConditionKey, readonly string[]> = {
+const BINDING_OPERATORS: Record<TrustConditionKey, readonly string[]> = {
   "aws:SourceAccount": ["stringequals", "stringlike"],
   "aws:SourceArn": ["arnequals", "arnlike", "stringequals", "stringlike"],
+  "aws:RequestTag/kubernetes-namespace": ["stringequals", "stringlike"],
+  "aws:RequestTag/kubernetes-service-account": ["stringequals", "stringlike"],
 };
 
 /** Whether a statement binds the key to something narrower than everything. */
-function binds(statement: PolicyStatement, key: SourceConditionKey): boolean {
+function binds(statement: PolicyStatement, key: TrustConditionKey): boolean {
   return statement.conditions.some(
     (c) =>
       c.key.toLowerCase() === key.toLowerCase() &&
@@ -179,11 +183,12 @@ const allowsAssumeRole = (action: string): boolean =>
 
 export const serviceTrustHasSourceConditions: Rule = {
   id: "AWS-IAM-005",
-  title: "Service-principal trust policies carry aws:SourceAccount and aws:SourceArn where AWS supports them",
+  title: "Service-principal trust policies carry aws:SourceAccount and aws:SourceArn where AWS supports them (Pod Identity: its session tags)",
   control:
     "A role trusted by an AWS service can only be assumed by that service acting for this account's own resource " +
-    "(confused-deputy prevention): every Allow statement trusting eks.amazonaws.com or vpc-flow-logs.amazonaws.com binds " +
-    "aws:SourceAccount and aws:SourceArn; principals AWS documents no such keys for are listed as such; an unlisted principal is a finding.",
+    "(confused-deputy prevention): every Allow statement letting eks.amazonaws.com or vpc-flow-logs.amazonaws.com assume a " +
+    "role binds aws:SourceAccount and aws:SourceArn; one letting Pod Identity (pods.eks.amazonaws.com) assume it binds the " +
+    "namespace and service account it is for; ec2.amazonaws.com needs nothing (AWS documents no such keys); an unlisted principal is a finding.",
   check: ({ stacks }) =>
     stacks.flatMap((stack) =>
       blocks(stack, ["resource"], ["aws_iam_role"]).flatMap((role): Violation[] => {
