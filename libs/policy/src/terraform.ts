@@ -69,6 +69,14 @@ export interface PolicyStatement {
   /** `NotPrincipal`: in an Allow, everyone except these. */
   readonly notPrincipals: readonly string[];
   readonly hasCondition: boolean;
+  /** Every condition as operator, key and values (`StringEquals`, `aws:SourceAccount`, [...]). */
+  readonly conditions: readonly PolicyCondition[];
+}
+
+export interface PolicyCondition {
+  readonly operator: string;
+  readonly key: string;
+  readonly values: readonly string[];
 }
 
 export interface PolicyDocument {
@@ -97,6 +105,13 @@ function parseDocument(text: string): Json | undefined {
   }
 }
 
+function conditionsOfJson(condition: unknown): PolicyCondition[] {
+  if (!isObject(condition)) return [];
+  return Object.entries(condition).flatMap(([operator, byKey]) =>
+    isObject(byKey) ? Object.entries(byKey).map(([key, values]) => ({ operator, key, values: asList(values) })) : [],
+  );
+}
+
 function statementsOfJson(doc: Json): PolicyStatement[] {
   const raw = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
   return raw.filter(isObject).map((s) => ({
@@ -107,6 +122,7 @@ function statementsOfJson(doc: Json): PolicyStatement[] {
     principals: principalsOf(s.Principal),
     notPrincipals: principalsOf(s.NotPrincipal),
     hasCondition: isObject(s.Condition) && Object.keys(s.Condition).length > 0,
+    conditions: conditionsOfJson(s.Condition),
   }));
 }
 
@@ -123,6 +139,7 @@ function statementsOfDataSource(body: Json): PolicyStatement[] {
       principals: identifiers(asObjects(s.principals)),
       notPrincipals: identifiers(asObjects(s.not_principals)),
       hasCondition: asObjects(s.condition).length > 0,
+      conditions: asObjects(s.condition).map((c) => ({ operator: String(c.test ?? ""), key: String(c.variable ?? ""), values: asList(c.values) })),
     };
   });
 }
@@ -130,6 +147,16 @@ function statementsOfDataSource(body: Json): PolicyStatement[] {
 function asObjects(value: unknown): Json[] {
   if (Array.isArray(value)) return value.filter(isObject);
   return isObject(value) ? [value] : [];
+}
+
+/** The statements of a policy attribute: literal JSON, or a reference to an `aws_iam_policy_document` of the stack; undefined when neither. */
+export function readPolicy(stack: SynthesizedStack, value: unknown): PolicyStatement[] | undefined {
+  if (typeof value !== "string") return undefined;
+  const doc = parseDocument(value);
+  if (doc) return statementsOfJson(doc);
+  const reference = /^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.(json|minified_json)\}$/.exec(value);
+  const body = reference ? stack.json.data?.aws_iam_policy_document?.[reference[1] as string] : undefined;
+  return body ? statementsOfDataSource(body) : undefined;
 }
 
 /**

@@ -94,7 +94,23 @@ describe("AWS-EKS-004 public endpoint not open to the world in prod", () => {
 
   it("flags a prod cluster whose public endpoint allows 0.0.0.0/0", () => {
     expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: open } }, { env: "prod" }))).toEqual([
-      { address: "test-stack/aws_eks_cluster.c", message: "the public endpoint is open to 0.0.0.0/0" },
+      { address: "test-stack/aws_eks_cluster.c", message: "public_access_cidrs: 0.0.0.0/0 is wider than /16, the widest range the public API endpoint may be opened to" },
+    ]);
+  });
+
+  it("flags the whole internet written as two halves, and any range wider than /16, not only /0", () => {
+    const halves = cluster({ vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: ["0.0.0.0/1", "128.0.0.0/1", "198.51.100.0/24"] } });
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: halves } }, { env: "prod" })).map((f) => f.message)).toEqual([
+      "public_access_cidrs: 0.0.0.0/1 is wider than /16, the widest range the public API endpoint may be opened to",
+      "public_access_cidrs: 128.0.0.0/1 is wider than /16, the widest range the public API endpoint may be opened to",
+    ]);
+    const edge = (cidr: string) => cluster({ vpc_config: { endpoint_private_access: true, endpoint_public_access: true, public_access_cidrs: [cidr] } });
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: edge("203.0.0.0/15") } }, { env: "prod" }))).toHaveLength(1);
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: edge("203.0.0.0/16") } }, { env: "prod" }))).toEqual([]);
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: edge("2001:db8::/47") } }, { env: "prod" }))).toHaveLength(1);
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: edge("2001:db8::/48") } }, { env: "prod" }))).toEqual([]);
+    expect(run(publicEndpointRestrictedInProd, stackInput({ aws_eks_cluster: { c: edge("office") } }, { env: "prod" })).map((f) => f.message)).toEqual([
+      "public_access_cidrs: office is not a CIDR block",
     ]);
   });
 
@@ -106,7 +122,7 @@ describe("AWS-EKS-004 public endpoint not open to the world in prod", () => {
   });
 
   it.each([
-    ["::/0 (every IPv6 address)", ["198.51.100.0/24", "::/0"], "the public endpoint is open to ::/0"],
+    ["::/0 (every IPv6 address)", ["198.51.100.0/24", "::/0"], "public_access_cidrs: ::/0 is wider than /48, the widest range the public API endpoint may be opened to"],
     ["an empty list", [], "public_access_cidrs is empty while the public endpoint is on (AWS then opens it to 0.0.0.0/0)"],
     ["an apply-time expression", ["${var.office_cidr}"], 'public_access_cidrs ["${var.office_cidr}"] is not a literal list, so it cannot be verified'],
   ])("flags a prod public endpoint allowlisted by %s", (_name, cidrs, message) => {

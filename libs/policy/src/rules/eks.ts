@@ -1,3 +1,4 @@
+import { MAX_PUBLIC_ACCESS_PREFIX, publicAccessCidrProblem } from "@gpp/deployment";
 import { isObject, isToken, referencedResource, resources } from "../terraform";
 import type { PolicyInput, Rule, Violation } from "../types";
 
@@ -60,14 +61,12 @@ export const privateEndpoint: Rule = {
     ),
 };
 
-/** A CIDR that covers the whole address space. */
-const isWorld = (cidr: string): boolean => /\/0$/.test(cidr.trim());
-
 export const publicEndpointRestrictedInProd: Rule = {
   id: "AWS-EKS-004",
-  title: "In prod, the public API endpoint is off or allowlisted (never 0.0.0.0/0)",
+  title: `In prod, the public API endpoint is off or allowlisted by ranges no wider than /${MAX_PUBLIC_ACCESS_PREFIX.ipv4} (IPv6 /${MAX_PUBLIC_ACCESS_PREFIX.ipv6})`,
   control:
-    "The Kubernetes API of a prod cluster is not reachable from the whole internet: only from the listed networks " +
+    "The Kubernetes API of a prod cluster is not reachable from the whole internet: only from the listed networks, " +
+    `each no wider than /${MAX_PUBLIC_ACCESS_PREFIX.ipv4} (IPv6 /${MAX_PUBLIC_ACCESS_PREFIX.ipv6}), so 0.0.0.0/1 + 128.0.0.0/1 is refused like 0.0.0.0/0 ` +
     "(the provider's default for an unset list is 0.0.0.0/0, so an unset list counts as open).",
   check: (input) => {
     if (input.env !== "prod") return [];
@@ -80,9 +79,11 @@ export const publicEndpointRestrictedInProd: Rule = {
       if (!Array.isArray(cidrs) || cidrs.some(isToken)) {
         return [{ address: cluster.address, message: `public_access_cidrs ${JSON.stringify(cidrs)} is not a literal list, so it cannot be verified` }];
       }
-      const open = cidrs.map(String).filter(isWorld);
       if (cidrs.length === 0) return [{ address: cluster.address, message: "public_access_cidrs is empty while the public endpoint is on (AWS then opens it to 0.0.0.0/0)" }];
-      return open.length === 0 ? [] : [{ address: cluster.address, message: `the public endpoint is open to ${open.join(", ")}` }];
+      return cidrs.map(String).flatMap((cidr) => {
+        const problem = publicAccessCidrProblem(cidr);
+        return problem ? [{ address: cluster.address, message: `public_access_cidrs: ${problem}` }] : [];
+      });
     });
   },
 };

@@ -1,6 +1,7 @@
 import type { Rule } from "../types";
 import { EKS_RULES } from "./eks";
 import { IAM_RULES } from "./iam";
+import { IAM_ROLE_RULES } from "./iam-roles";
 import { IMAGE_RULES } from "./images";
 import { KMS_RULES } from "./kms";
 import { KUBERNETES_RULES } from "./kubernetes";
@@ -13,6 +14,7 @@ import { TENANCY_RULES } from "./tenancy";
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly Rule[] = [
   ...IAM_RULES,
+  ...IAM_ROLE_RULES,
   ...EKS_RULES,
   ...KMS_RULES,
   ...NETWORK_RULES,

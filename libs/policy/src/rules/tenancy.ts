@@ -4,7 +4,8 @@
  * load balancer or read API credentials.
  */
 import { addressOf, kindOf, labelsOf, metadataOf, nameOf, podBearing, podTemplateOf, selects, type PodTemplate } from "../kubernetes";
-import { isObject } from "../terraform";
+import { apiGroupOf, scopeOf } from "../kubernetes-scope";
+import { isObject, resources } from "../terraform";
 import type { Json, KubernetesObject, PolicyInput, Rule, Violation } from "../types";
 
 const inNamespace = (input: PolicyInput, namespace: string, kind: string): KubernetesObject[] =>
@@ -233,6 +234,45 @@ export const tenantNoApiCredentials: Rule = {
       }),
 };
 
+/** The helm_releases installed into a tenant namespace, by Terraform address (the origin of what they render). */
+export function tenantReleases(input: PolicyInput): Map<string, string> {
+  const releases = new Map<string, string>();
+  for (const release of resources(input.stacks, ["helm_release"])) {
+    const namespace = release.body.namespace;
+    if (typeof namespace === "string" && input.tenantNamespaces.includes(namespace)) releases.set(release.address, namespace);
+  }
+  return releases;
+}
+
+export const tenantReleasesNamespaced: Rule = {
+  id: "K8S-NS-006",
+  title: "Tenant releases ship only namespaced objects, all in the tenant's own namespace",
+  control:
+    "A tenant is a namespace: a tenant release that ships a cluster-scoped object (ClusterRole, ClusterRoleBinding, " +
+    "CRD, webhook, PriorityClass, StorageClass, another Namespace, ...) or an object in another namespace reaches " +
+    "beyond its tenant. Scope is decided from Kubernetes 1.35's own API types; a kind of unknown scope is a finding.",
+  check: (input) => {
+    const releases = tenantReleases(input);
+    return input.kubernetes.flatMap((object): Violation[] => {
+      const namespace = releases.get(object.origin);
+      if (namespace === undefined) return [];
+      const kind = `${apiGroupOf(object.manifest) || "core"}/${kindOf(object)}`;
+      const scope = scopeOf(object.manifest);
+      const address = `${object.origin} ${kindOf(object)} ${nameOf(object)}`;
+      if (scope === undefined) {
+        return [{ address, message: `${kind} (${String(object.manifest.apiVersion)}) is neither a Kubernetes 1.35 kind nor a listed custom resource, so it may be cluster-scoped` }];
+      }
+      if (scope === "Cluster") {
+        // Its own Namespace is the one cluster-scoped object a tenant may carry.
+        if (kind === "core/Namespace" && nameOf(object) === namespace) return [];
+        return [{ address, message: `${kind} is cluster-scoped; a tenant release may only ship objects of its namespace ${namespace}` }];
+      }
+      const own = metadataOf(object).namespace;
+      return own === undefined || own === namespace ? [] : [{ address, message: `${kind} targets namespace ${String(own)}, not the release's namespace ${namespace}` }];
+    });
+  },
+};
+
 export const TENANCY_RULES: readonly Rule[] = [
   tenantNetworkPolicy,
   tenantNetworkPolicyNotOpen,
@@ -243,4 +283,5 @@ export const TENANCY_RULES: readonly Rule[] = [
   tenantPodSecurityAdmission,
   tenantNoLoadBalancers,
   tenantNoApiCredentials,
+  tenantReleasesNamespaced,
 ];
