@@ -25,7 +25,7 @@ const descriptor = (body: string): Deployment => parseDeployment(body, "deployme
 const devWith = (extra: string): Deployment =>
   descriptor(`deployment_id: gpp0\nenv: dev\nregion: eu-west-1\n${extra}tenants:\n  - id: acme\n  - id: globex\n`);
 const prod = descriptor(
-  "deployment_id: gpp9\nenv: prod\nregion: eu-west-1\ncluster:\n  public_access_cidrs: [203.0.113.0/24]\ntenants:\n  - id: acme\n",
+  "deployment_id: gpp9\nenv: prod\nregion: eu-west-1\ncluster:\n  public_access_cidrs: [203.0.113.0/24]\nstate: {backend: s3, bucket: example-gpp-terraform-state}\ntenants:\n  - id: acme\n",
 );
 const withZone = devWith("ingress:\n  hosted_zone: example.org\n  base_domain: apps.example.org\n");
 

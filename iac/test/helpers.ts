@@ -14,6 +14,7 @@ export const prodDoc = {
     public_access_cidrs: ["198.51.100.0/24"],
     admin_principal_arns: ["arn:aws:iam::111122223333:role/platform-admin", "arn:aws:iam::111122223333:user/alice"],
   },
+  state: { backend: "s3", bucket: "example-gpp-terraform-state" },
 };
 
 export const deployment = (doc: object = defaultDoc): Deployment => parseDeployment(JSON.stringify(doc), "test.yaml");

@@ -6,7 +6,7 @@ import { synthesizeDeployment } from "../src/synth";
 
 const dev = parseDeployment("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants: [{id: acme}]\n", "gpp0.yaml");
 const prod = parseDeployment(
-  "deployment_id: prd1\nenv: prod\nregion: eu-west-1\ncluster: {public_access_cidrs: [198.51.100.0/24]}\n",
+  "deployment_id: prd1\nenv: prod\nregion: eu-west-1\ncluster: {public_access_cidrs: [198.51.100.0/24]}\nstate: {backend: s3, bucket: example-gpp-terraform-state}\n",
   "prd1.yaml",
 );
 const devStacks = synthesizeDeployment(dev);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { cidrSubnet, contains, defaultVpcCidr, isPrivateRange, overlaps, parseIpv4Cidr, type Ipv4Network } from "./cidr";
 import { eksZoneIds, isZoneName, KNOWN_REGIONS, regionFacts } from "./regions";
 import { kubernetesVersionProblem } from "./kubernetes-versions";
+import { publicAccessCidrProblem } from "./public-access";
 import { tagCountProblem } from "./tags";
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -332,8 +333,20 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
   const publicAccess = file.cluster.public_access_cidrs ?? (prod ? undefined : ["0.0.0.0/0"]);
   if (publicAccess === undefined) {
     issues.push({ path: ["cluster", "public_access_cidrs"], message: "is required for prod: list the networks allowed to reach the Kubernetes API" });
-  } else if (prod && publicAccess.includes("0.0.0.0/0")) {
-    issues.push({ path: ["cluster", "public_access_cidrs"], message: "must not contain 0.0.0.0/0 in prod: the Kubernetes API would be open to the internet" });
+  } else if (prod) {
+    // Per range, not a string match on 0.0.0.0/0: 0.0.0.0/1 + 128.0.0.0/1 is the internet too (AWS-EKS-004 holds the same limit).
+    publicAccess.forEach((cidr, i) => {
+      const problem = publicAccessCidrProblem(cidr);
+      if (problem) {
+        issues.push({ path: ["cluster", "public_access_cidrs", i], message: `${problem} in prod: list the office, VPN or CI egress ranges that need the Kubernetes API` });
+      }
+    });
+  }
+  if (prod && file.state.backend === "local") {
+    issues.push({
+      path: ["state", "backend"],
+      message: "must be s3 in prod: local state lives on one machine, has no lock and no history (set state: {backend: s3, bucket: <bucket>})",
+    });
   }
 
   const zone = file.ingress.hosted_zone;

@@ -68,7 +68,7 @@ describe("day-2 defaults", () => {
 });
 
 describe("prod defaults", () => {
-  const d = parse({ ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] } });
+  const d = parse({ ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] }, state: { backend: "s3", bucket: "example-gpp-terraform-state" } });
   it("puts a NAT gateway in every AZ, protects the cluster and keeps logs a year", () => {
     expect(d.network.nat_gateways).toBe("one_per_az");
     expect(d.cluster.deletion_protection).toBe(true);
@@ -123,8 +123,11 @@ const bad: [string, object, string, RegExp][] = [
   ["an admin principal of another partition", { ...minimal, cluster: { admin_principal_arns: ["arn:aws-cn:iam::111122223333:role/admin"] } }, "cluster.admin_principal_arns[0]", /partition aws-cn, but eu-west-1 is in partition aws/],
   ["an unquoted Kubernetes version", { ...minimal, cluster: { kubernetes_version: 1.3 } }, "cluster.kubernetes_version", /quoted string such as "1.35"/],
   ["a Kubernetes version that is not a minor version", { ...minimal, cluster: { kubernetes_version: "1.35.1" } }, "cluster.kubernetes_version", /minor version/],
-  ["a prod deployment without an API allowlist", { ...minimal, env: "prod" }, "cluster.public_access_cidrs", /required for prod/],
-  ["a prod API open to the world", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["0.0.0.0/0"] } }, "cluster.public_access_cidrs", /0.0.0.0\/0 in prod/],
+  ["a prod deployment without an API allowlist", { ...minimal, env: "prod", state: { backend: "s3", bucket: "example-gpp-terraform-state" } }, "cluster.public_access_cidrs", /required for prod/],
+  ["a prod API open to the world", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["0.0.0.0/0"] }, state: { backend: "s3", bucket: "example-gpp-terraform-state" } }, "cluster.public_access_cidrs[0]", /0\.0\.0\.0\/0 is wider than \/16, the widest range the public API endpoint may be opened to in prod/],
+  ["a prod API open to the world in two halves", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["198.51.100.0/24", "128.0.0.0/1"] }, state: { backend: "s3", bucket: "example-gpp-terraform-state" } }, "cluster.public_access_cidrs[1]", /128\.0\.0\.0\/1 is wider than \/16/],
+  ["a prod API open to a /15", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.0.0/15"] }, state: { backend: "s3", bucket: "example-gpp-terraform-state" } }, "cluster.public_access_cidrs[0]", /is wider than \/16/],
+  ["prod with local state", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] } }, "state.backend", /must be s3 in prod: local state lives on one machine/],
   ["an admin principal that is not an IAM ARN", { ...minimal, cluster: { admin_principal_arns: ["alice"] } }, "cluster.admin_principal_arns[0]", /IAM role or user ARN/],
   ["an admin principal in a partition that does not exist", { ...minimal, cluster: { admin_principal_arns: ["arn:awsx:iam::111122223333:role/admin"] } }, "cluster.admin_principal_arns[0]", /IAM role or user ARN/],
   ["an admin principal that is an STS session", { ...minimal, cluster: { admin_principal_arns: ["arn:aws:sts::111122223333:assumed-role/admin/alice"] } }, "cluster.admin_principal_arns[0]", /STS session ARNs cannot have access entries/],
@@ -144,7 +147,7 @@ const bad: [string, object, string, RegExp][] = [
   ["an off-hours schedule that does not parse", { ...minimal, scaling: { off_hours: { scale_up: "0 25 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours.scale_up", /does not parse as cron/],
   ["an off-hours schedule with six fields", { ...minimal, scaling: { off_hours: { scale_up: "0 0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours.scale_up", /5-field cron/],
   ["an unknown time zone", { ...minimal, scaling: { off_hours: { timezone: "Mars/Olympus", scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours.timezone", /IANA time zone/],
-  ["off hours in prod", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] }, scaling: { off_hours: { scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours", /prod never scales to zero/],
+  ["off hours in prod", { ...minimal, env: "prod", cluster: { public_access_cidrs: ["203.0.113.0/24"] }, state: { backend: "s3", bucket: "example-gpp-terraform-state" }, scaling: { off_hours: { scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } } }, "scaling.off_hours", /prod never scales to zero/],
   ["a budget of zero", { ...minimal, budget: { monthly_limit_usd: 0 } }, "budget.monthly_limit_usd", /positive/],
   ["a budget that is not a number", { ...minimal, budget: { monthly_limit_usd: "500" } }, "budget.monthly_limit_usd", /number of US dollars/],
   ["a hosted zone without a base domain", { ...minimal, ingress: { hosted_zone: "example.org" } }, "ingress.base_domain", /required with ingress.hosted_zone/],

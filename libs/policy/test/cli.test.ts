@@ -49,7 +49,7 @@ describe.skipIf(!helm.found)("pnpm --filter @gpp/policy check", () => {
 
 describe("pnpm --filter @gpp/policy check with bad input", () => {
   it("names the file and field, exits 1, and checks nothing", () => {
-    const run = check({ "bad1.yaml": "deployment_id: bad1\nenv: prod\nregion: eu-west-1\n" });
+    const run = check({ "bad1.yaml": "deployment_id: bad1\nenv: prod\nregion: eu-west-1\nstate: {backend: s3, bucket: example-gpp-terraform-state}\n" });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${path.join(run.dir, "bad1.yaml")}: cluster.public_access_cidrs: is required for prod`);
     expect(run.stdout).toBe("");
