@@ -6,7 +6,7 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AWS_PROVIDER_CONSTRAINT } from "@gpp/stack";
 import { describe, expect, it } from "vitest";
-import { only, prodDoc, synthIac } from "./helpers";
+import { defaultDoc, only, prodDoc, synthIac } from "./helpers";
 
 const dev = synthIac();
 const prod = synthIac(prodDoc);
@@ -24,9 +24,11 @@ const attachmentsOf = (tf: any, roleKey: string) =>
   (Object.values(tf.resource.aws_iam_role_policy_attachments_exclusive) as any[]).find((a) => a.role_name.includes(roleKey)).policy_arns;
 
 describe("the stack as a whole", () => {
-  it("keeps each deployment's state in its own local file", () => {
+  it("keeps each deployment's state apart: its own local file, or its own key in the prod bucket", () => {
     expect(dev.tf.terraform.backend.local.path).toBe("../../../../state/dev-iac-gpp0.tfstate");
-    expect(prod.tf.terraform.backend.local.path).toBe("../../../../state/prod-iac-prd1.tfstate");
+    const other = synthIac({ ...defaultDoc, deployment_id: "gpp1" });
+    expect(other.tf.terraform.backend.local.path).toBe("../../../../state/dev-iac-gpp1.tfstate");
+    expect(prod.tf.terraform.backend.s3).toMatchObject({ bucket: "example-gpp-terraform-state", key: "prod-iac-prd1.tfstate", encrypt: true, use_lockfile: true });
   });
 
   it("declares the AWS provider range every stack shares and tags through it", () => {
