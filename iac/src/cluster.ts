@@ -59,7 +59,7 @@ export interface ClusterProps {
   readonly deletionProtection: boolean;
   /** Days KMS waits before deleting the secrets key after the cluster is destroyed. */
   readonly keyDeletionWindowDays: number;
-  /** What must exist before the cluster: its roles' policy attachments. */
+  /** What must exist before the cluster: its roles' policies. */
   readonly dependsOn: ITerraformDependable[];
 }
 
