@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { AWS_PROVIDER_CONSTRAINT } from "@gpp/stack";
+import semver from "semver";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { factsFor } from "../src/deployment-facts";
@@ -112,6 +114,12 @@ describe("ci.yml", () => {
     expect(steps[mirror]?.run).toMatch(/echo "GPP_TF_PLUGIN_MIRROR=\$GPP_TF_PLUGIN_MIRROR" >> "\$GITHUB_ENV"/);
     // The unpacked layout the plan's filesystem_mirror reads: <host>/<namespace>/<type>/<version>/<os_arch>/.
     expect(steps[mirror]?.run).toContain('dest="$GPP_TF_PLUGIN_MIRROR/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64"');
+  });
+
+  it("mirrors a hashicorp/aws version the stacks' provider constraint admits, so the offline plan in CI plans what terraform init would install", () => {
+    const version = String((ci as { env?: Record<string, unknown> }).env?.AWS_PROVIDER_VERSION);
+    expect(semver.valid(version)).toBe(version);
+    expect(semver.satisfies(version, AWS_PROVIDER_CONSTRAINT.replace(/,/g, ""))).toBe(true);
   });
 
   it("caches the pnpm store keyed on the lockfile", () => {
