@@ -9,7 +9,7 @@
  *   types are checked against that documented spec.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseDeployment, DeploymentError } from "@gpp/deployment";
@@ -17,6 +17,7 @@ import { defaultTags } from "@gpp/stack";
 import { Ajv } from "ajv";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { synthCli } from "./synth-cli";
 import YAML from "yaml";
 import { WORKLOADS_NODE_POOL, nodeClassTagProblems } from "../src/node-pool";
 import { HelmStack, capacityLimits, tenantQuota } from "../src/stack";
@@ -227,19 +228,11 @@ describe("tags that cannot reach what Auto Mode launches", () => {
   });
 
   it("exits 1 from synth with one line naming the file and tags.<key>, a clean error and no file written", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "helm-bad-tags-"));
-    writeFileSync(path.join(dir, "gpp0.yaml"), "deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntags:\n  cost-centre: a=b\n");
-    const outdir = path.join(dir, "out");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
+    const result = synthCli("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntags:\n  cost-centre: a=b\n");
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${path.join(dir, "gpp0.yaml")}: tags.cost-centre: tag value "a=b"`);
+    expect(result.stderr).toContain(`${result.file}: tags.cost-centre: tag value "a=b"`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    const files = existsSync(outdir) ? readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
-    expect(files).toEqual([]);
+    expect(result.written).toEqual([]);
   });
 
   it("accepts ordinary tags", () => {

@@ -1,6 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -10,6 +7,7 @@ import { DeploymentError, parseDeployment, type Deployment } from "@gpp/deployme
 import { Testing } from "cdktf";
 import type {} from "@gpp/stack/testing";
 import { describe, expect, it } from "vitest";
+import { synthCli } from "./synth-cli";
 import { loadChartSchema } from "../src/chart-values";
 import { HelmStack, tenantQuota } from "../src/stack";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
@@ -280,19 +278,10 @@ describe("bad tenant input", () => {
   });
 
   it("exits non-zero naming the field, and writes nothing", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "helm-bad-deployment-"));
-    writeFileSync(path.join(dir, "gpp0.yaml"), "deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n    values:\n      replicaCount: many\n");
-    const outdir = path.join(dir, "out");
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
+    const result = synthCli("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n    values:\n      replicaCount: many\n");
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${path.join(dir, "gpp0.yaml")}: tenants[0].values.replicaCount: must be integer`);
-    // cdktf creates its empty output folders on construction; not one file may be written.
-    const files = existsSync(outdir) ? readdirSync(outdir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
-    expect(files).toEqual([]);
+    expect(result.stderr).toContain(`${result.file}: tenants[0].values.replicaCount: must be integer`);
+    expect(result.written).toEqual([]);
   });
 
   it("inherits the descriptor's checks: tenant ids that are not DNS labels, duplicates, colliding hosts", () => {
