@@ -1,7 +1,7 @@
 /**
  * The regions this project has checked facts for, and the only ones a descriptor may name: the schema
  * resolves availability zones from here and `pnpm cost` finds the region's list prices from here. A
- * region is added by adding its entry (with sources) and its prices in libs/cost/src/prices.ts.
+ * region is added by adding its entry (with sources) and its prices in tools/cost/src/prices.ts.
  *
  * Sources, read 2026-12-01 (no AWS account from this machine, so not checked against
  * DescribeAvailabilityZones):
@@ -21,7 +21,7 @@ export interface RegionFacts {
   readonly zoneIds: readonly string[];
   /** Zone IDs where EKS does not accept cluster subnets. */
   readonly eksUnsupportedZoneIds: readonly string[];
-  /** The key of this region's list prices in libs/cost/src/prices.ts (PRICES). */
+  /** The key of this region's list prices in tools/cost/src/prices.ts (PRICES). */
   readonly priceList: string;
 }
 

@@ -242,7 +242,7 @@ export interface Deployment {
  * Monthly budget when the descriptor names none. The forecast notification fires at 80 %, so 80 % of this
  * must stay well above the baseline `pnpm cost` estimates (about 390 USD for the default dev deployment,
  * before the usage-priced Container Insights and Prometheus collector): otherwise it fires every month in
- * normal running and stops meaning drift. libs/cost's tests hold this relation.
+ * normal running and stops meaning drift. tools/cost's tests hold this relation.
  */
 export const DEFAULT_BUDGET_USD = { nonProd: 700, prod: 3000 } as const;
 
@@ -259,7 +259,7 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
   if (!facts) {
     issues.push({
       path: ["region"],
-      message: `${file.region} is not a region this project has checked facts for (zone IDs EKS accepts, partition, list prices); use one of ${KNOWN_REGIONS.join(", ")}, or add it to libs/deployment/src/regions.ts and libs/cost/src/prices.ts`,
+      message: `${file.region} is not a region this project has checked facts for (zone IDs EKS accepts, partition, list prices); use one of ${KNOWN_REGIONS.join(", ")}, or add it to libs/deployment/src/regions.ts and tools/cost/src/prices.ts`,
     });
   }
   const supported = facts ? eksZoneIds(facts) : [];

@@ -45,7 +45,7 @@ describe("the monthly baseline estimate", () => {
   it("states the region, the date of the list prices and every assumption", () => {
     const text = formatEstimate(devEstimate);
     expect(text).toMatch(/Deployment gpp0 in eu-west-1: estimated monthly baseline \$\d+\.\d\d/);
-    expect(text).toMatch(/list prices for eu-west-1 in libs\/cost\/src\/prices\.ts, entered by hand on \d{4}-\d{2}-\d{2} from AWS's published pricing pages, not checked against the live price list/);
+    expect(text).toMatch(/list prices for eu-west-1 in tools\/cost\/src\/prices\.ts, entered by hand on \d{4}-\d{2}-\d{2} from AWS's published pricing pages, not checked against the live price list/);
     for (const assumption of devEstimate.assumptions) expect(text).toContain(assumption);
     expect(text).toContain("not estimated");
   });
@@ -115,7 +115,7 @@ describe("the monthly baseline estimate", () => {
       const elsewhere = { ...dev, file: "/abs/deployments/ap01.yaml", region };
       expect(() => estimateBaseline(elsewhere, devStacks.iac, devStacks.helm)).toThrow(DeploymentError);
       expect(() => estimateBaseline(elsewhere, devStacks.iac, devStacks.helm)).toThrow(
-        `/abs/deployments/ap01.yaml: region: ${region} has no list prices in libs/cost/src/prices.ts (priced: us-east-1, eu-west-1, eu-central-1)`,
+        `/abs/deployments/ap01.yaml: region: ${region} has no list prices in tools/cost/src/prices.ts (priced: us-east-1, eu-west-1, eu-central-1)`,
       );
     }
   });

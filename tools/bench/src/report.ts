@@ -63,7 +63,7 @@ export function renderReport(results: BenchResults): string {
   return [
     "# Benchmarks",
     "",
-    "<!-- Written by `pnpm bench` (libs/bench). Re-run it to refresh; the numbers are this machine's, not a test. -->",
+    "<!-- Written by `pnpm bench` (tools/bench). Re-run it to refresh; the numbers are this machine's, not a test. -->",
     "",
     `Measured on ${results.date.toISOString().slice(0, 10)} by \`pnpm bench\` (\`pnpm --filter @gpp/bench bench\`). These are measurements, not`,
     "tests: machines differ, so nothing fails on a slow run; compare numbers from the same machine.",

@@ -95,7 +95,7 @@ describe("the pnpm synth command", () => {
     scratch.push(dir);
     writeFileSync(path.join(dir, "syn3.yaml"), helmOnlyBad);
     const before = snapshot();
-    const run = spawnSync(tsx, [path.join(root, "libs/synth/src/cli.ts")], {
+    const run = spawnSync(tsx, [path.join(root, "tools/synth/src/cli.ts")], {
       env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, GPP_DEPLOYMENT: "" },
       encoding: "utf8",
       timeout: 120_000,

@@ -78,7 +78,7 @@ export function regionPrices(deployment: Pick<Deployment, "file" | "region">): {
   if (!facts || !prices) {
     const priced = KNOWN_REGIONS.filter((region) => Object.hasOwn(PRICES, regionFacts(region)?.priceList ?? ""));
     throw new DeploymentError(deployment.file, [
-      { field: "region", message: `${deployment.region} has no list prices in libs/cost/src/prices.ts (priced: ${priced.join(", ")}); add them there to estimate it` },
+      { field: "region", message: `${deployment.region} has no list prices in tools/cost/src/prices.ts (priced: ${priced.join(", ")}); add them there to estimate it` },
     ]);
   }
   return { priceRegion: facts.priceList, prices };
@@ -157,7 +157,7 @@ export function formatEstimate(e: Estimate): string {
   );
   return [
     `Deployment ${e.deploymentId} in ${e.region}: estimated monthly baseline ${usd(e.totalUsd)}`,
-    `  prices: AWS on-demand list prices for ${e.priceRegion} in libs/cost/src/prices.ts, ${PRICE_SOURCE}: verify with the AWS Pricing Calculator`,
+    `  prices: AWS on-demand list prices for ${e.priceRegion} in tools/cost/src/prices.ts, ${PRICE_SOURCE}: verify with the AWS Pricing Calculator`,
     ...rows,
     `  ${"total".padEnd(38)} ${" ".repeat(41)}${usd(e.totalUsd).padStart(9)}`,
     `  ${"of which the budget sees".padEnd(38)} ${" ".repeat(41)}${usd(e.budgetSeesUsd).padStart(9)}  (lines tagged ${BUDGET_TAG_KEY}=${e.deploymentId})`,
