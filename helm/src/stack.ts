@@ -1,14 +1,15 @@
-import { Component, DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, resourceName, type Deployment, type Problem } from "@gpp/deployment";
+import { Component, DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, isProd, resourceName, type Deployment, type Problem } from "@gpp/deployment";
 import { DeploymentStack, defaultTags } from "@gpp/stack";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CHART_DIR, coalesceValues, loadChartSchema, tenantChartValues, tenantValuesProblems, type IngressTarget, type Values } from "./chart-values";
 import { ClusterAccess } from "./cluster-access";
 import { TraefikIngress, resourceTagProblems, traefikPodLabels } from "./ingress";
-import { dedicatedCapacities, dedicatedTenantProblems, type DedicatedCapacity } from "./isolation";
+import { TenantAdmission } from "./admission-policies";
+import { TENANT_LABEL, dedicatedCapacities, dedicatedPoolName, dedicatedTenantProblems, type DedicatedCapacity } from "./isolation";
 import { Keda } from "./keda";
 import { NetworkPolicyEnforcement } from "./network-policy";
-import { WORKLOADS_NODE_POOL, WorkloadCapacity, nodeClassTagProblems, workloadsNodeSelector, type CapacityLimits } from "./node-pool";
+import { NODE_POOL_LABEL, WORKLOADS_NODE_POOL, WorkloadCapacity, nodeClassTagProblems, workloadsNodeSelector, type CapacityLimits } from "./node-pool";
 import { PrometheusCollectorAccess } from "./prometheus-rbac";
 import { WildcardAliasRecord, WildcardCertificateLookup, wildcardName } from "./public-endpoint";
 import { formatCpu, formatMemory, parseQuantity } from "./quantity";
@@ -179,6 +180,8 @@ export class HelmStack extends DeploymentStack {
   readonly capacity: WorkloadCapacity;
   /** One NodeClass and NodePool per tenant with `isolation: dedicated`, by tenant id. */
   readonly dedicatedCapacity: ReadonlyMap<string, DedicatedCapacity>;
+  /** ValidatingAdmissionPolicies on every tenant namespace (admission-policies.ts). */
+  readonly admission: TenantAdmission;
   /** Only for deployments with an off-hours schedule (never prod). */
   readonly keda?: Keda;
   /** Only when the descriptor names a hosted zone. */
@@ -253,6 +256,18 @@ export class HelmStack extends DeploymentStack {
       ),
     });
     this.dedicatedCapacity = dedicatedCapacities(this, deployment, quotas, nodeClassBase);
+    this.admission = new TenantAdmission(this, "admission", {
+      provider: this.access.kubernetes,
+      tenantLabel: TENANT_LABEL,
+      nodePoolLabel: NODE_POOL_LABEL,
+      sharedPoolName: WORKLOADS_NODE_POOL,
+      dedicatedPoolPrefix: dedicatedPoolName(""),
+      imageRepositories: tenantValues.flatMap((values) => {
+        const merged = coalesceValues(loadChartSchema().defaults, values) as { image: { repository: string }; helmTest: { image: { repository: string } } };
+        return [merged.image.repository, merged.helmTest.image.repository];
+      }),
+      requireDigest: isProd(deployment),
+    });
     if (hostedZone) this.certificate = new WildcardCertificateLookup(this, "certificate", { baseDomain });
     this.ingress = new TraefikIngress(this, "ingress", {
       helmProvider: this.access.helm,
@@ -316,6 +331,8 @@ export class HelmStack extends DeploymentStack {
             this.capacity.nodePool,
             ...(this.dedicatedCapacity.has(tenant.id) ? [(this.dedicatedCapacity.get(tenant.id) as DedicatedCapacity).nodePool] : []),
             ...(this.keda ? [this.keda.release] : []),
+            // Pods are checked by the tenant admission policies from the first one.
+            ...this.admission.bindings,
           ],
         }),
       );
