@@ -263,9 +263,10 @@ export interface Deployment {
 
 /**
  * Monthly budget when the descriptor names none. The forecast notification fires at 80 %, so 80 % of this
- * must stay well above the baseline `pnpm cost` estimates (about 390 USD for the default dev deployment,
- * before the usage-priced Container Insights and Prometheus collector): otherwise it fires every month in
- * normal running and stops meaning drift. libs/cost's tests hold this relation.
+ * must stay well above the baseline `pnpm cost` estimates (about 444 USD for the default dev deployment,
+ * the Prometheus collector's hours included, before usage-priced Container Insights and samples; each
+ * dedicated tenant adds its pool): otherwise it fires every month in normal running and stops meaning
+ * drift. libs/cost's tests hold this relation for the default deployment.
  */
 export const DEFAULT_BUDGET_USD = { nonProd: 700, prod: 3000 } as const;
 
