@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import type { Deployment, Problem } from "@gpp/deployment";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import YAML from "yaml";
-import { workloadsNodeSelector } from "./node-pool";
+import { tenantScheduling } from "./isolation";
 
 export type Values = Record<string, unknown>;
 export type TenantSpec = Deployment["tenants"][number];
@@ -35,8 +35,11 @@ export const STACK_OWNED_KEYS: readonly (readonly string[])[] = [
   ["ingress", "host"],
   ["ingress", "className"],
   ["networkPolicy"],
-  // Tenants run on the deployment's own NodePool, whose nodes carry the budget's tags.
+  // Tenants run on the deployment's own NodePool (or their dedicated one), whose nodes carry the budget's tags.
   ["nodeSelector", "karpenter.sh/nodepool"],
+  ["nodeSelector", "gpp.tenant"],
+  // The dedicated pool's toleration, from tenants[i].isolation (admission refuses any other tenant's).
+  ["tolerations"],
   // The off-hours schedule is the deployment's (descriptor `scaling.off_hours`), and prod never has one.
   ["keda"],
 ];
@@ -86,8 +89,9 @@ export function tenantChartValues(deployment: Deployment, tenant: TenantSpec, in
     // the HPA holds minReplicas.
     autoscaling: { enabled: true },
     ingress: { enabled: true, className: ingress.className, host: tenant.host },
-    // Merged into the chart's nodeSelector (linux, amd64): the deployment's tagged NodePool.
-    nodeSelector: workloadsNodeSelector(),
+    // Merged into the chart's nodeSelector (linux, amd64): the deployment's tagged NodePool, or the
+    // tenant's dedicated one with the toleration of its taint (isolation.ts).
+    ...tenantScheduling(tenant),
     networkPolicy: {
       enabled: true,
       ingressControllerNamespace: ingress.namespace,

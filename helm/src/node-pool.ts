@@ -103,32 +103,56 @@ export function nodeClassManifest(input: NodeClassInput): Record<string, unknown
   };
 }
 
+export interface NodeTaint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
 export interface NodePoolInput {
   readonly name: string;
   readonly nodeClassName: string;
   readonly limits: CapacityLimits;
+  /** Spot first, on-demand when Spot has no capacity; on-demand only when false. */
+  readonly spot: boolean;
+  /** Karpenter's pool preference; a pool that only its own tenant can use needs none. */
+  readonly weight?: number;
+  /** Labels on every node of the pool (what a nodeSelector can name besides the pool). */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Taints on every node: only pods that tolerate them are scheduled there. */
+  readonly taints?: readonly NodeTaint[];
 }
 
-/** The NodePool manifest: amd64, on-demand, current c/m/r instances, bounded, drained one node at a time. */
+/**
+ * Values of `karpenter.sh/capacity-type`. With both, Karpenter launches Spot and falls back to on-demand
+ * when no Spot offering fits ("Create a Node Pool for EKS Auto Mode": Auto Mode supports the key with
+ * `spot` and `on-demand`; Karpenter's NodePool docs: "Karpenter prioritizes Spot").
+ */
+export const capacityTypes = (spot: boolean): string[] => (spot ? ["spot", "on-demand"] : ["on-demand"]);
+
+/** The NodePool manifest: amd64, on-demand (or Spot first), current c/m/r instances, bounded, drained one node at a time. */
 export function nodePoolManifest(input: NodePoolInput): Record<string, unknown> {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
     metadata: { name: input.name },
     spec: {
-      weight: WORKLOADS_NODE_POOL_WEIGHT,
+      ...(input.weight === undefined ? {} : { weight: input.weight }),
       template: {
+        ...(input.labels ? { metadata: { labels: { ...input.labels } } } : {}),
         spec: {
           nodeClassRef: { group: "eks.amazonaws.com", kind: "NodeClass", name: input.nodeClassName },
           requirements: [
             // The service's image is built for linux/amd64 only.
             { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
-            // Spot interruptions would take tenant pods down at two minutes' notice.
-            { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+            // Spot interruptions take pods down at two minutes' notice: only where the descriptor allows
+            // it (capacity.spot, default off in prod); the PDBs and zone spread bound what one takes.
+            { key: "karpenter.sh/capacity-type", operator: "In", values: capacityTypes(input.spot) },
             // General purpose, compute and memory optimised: what a web service and its ingress use.
             { key: "eks.amazonaws.com/instance-category", operator: "In", values: ["c", "m", "r"] },
             { key: "eks.amazonaws.com/instance-generation", operator: "Gt", values: ["4"] },
           ],
+          ...(input.taints ? { taints: input.taints.map((t) => ({ ...t })) } : {}),
           expireAfter: NODE_EXPIRE_AFTER,
           terminationGracePeriod: NODE_TERMINATION_GRACE_PERIOD,
         },
@@ -150,6 +174,7 @@ export function nodePoolManifest(input: NodePoolInput): Record<string, unknown> 
 export interface WorkloadCapacityProps extends NodeClassInput {
   readonly provider: KubernetesProvider;
   readonly limits: CapacityLimits;
+  readonly spot: boolean;
 }
 
 /**
@@ -166,7 +191,7 @@ export class WorkloadCapacity extends Construct {
     this.nodeClass = new Manifest(this, "node-class", { provider: props.provider, manifest: nodeClassManifest(props) });
     this.nodePool = new Manifest(this, "node-pool", {
       provider: props.provider,
-      manifest: nodePoolManifest({ name: props.name, nodeClassName: props.name, limits: props.limits }),
+      manifest: nodePoolManifest({ name: props.name, nodeClassName: props.name, limits: props.limits, spot: props.spot, weight: WORKLOADS_NODE_POOL_WEIGHT }),
       dependsOn: [this.nodeClass],
     });
   }

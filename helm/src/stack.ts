@@ -1,13 +1,15 @@
-import { Component, DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, resourceName, type Deployment, type Problem } from "@gpp/deployment";
+import { Component, DeploymentError, PROMETHEUS_COLLECTOR_USER, clusterName, isProd, resourceName, type Deployment, type Problem } from "@gpp/deployment";
 import { DeploymentStack, defaultTags } from "@gpp/stack";
 import { AssetType, TerraformAsset, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { CHART_DIR, coalesceValues, loadChartSchema, tenantChartValues, tenantValuesProblems, type IngressTarget, type Values } from "./chart-values";
 import { ClusterAccess } from "./cluster-access";
 import { TraefikIngress, resourceTagProblems, traefikPodLabels } from "./ingress";
+import { TenantAdmission } from "./admission-policies";
+import { TENANT_LABEL, dedicatedCapacities, dedicatedPoolName, dedicatedTenantProblems, type DedicatedCapacity } from "./isolation";
 import { Keda } from "./keda";
 import { NetworkPolicyEnforcement } from "./network-policy";
-import { WORKLOADS_NODE_POOL, WorkloadCapacity, nodeClassTagProblems, workloadsNodeSelector, type CapacityLimits } from "./node-pool";
+import { NODE_POOL_LABEL, WORKLOADS_NODE_POOL, WorkloadCapacity, nodeClassTagProblems, workloadsNodeSelector, type CapacityLimits } from "./node-pool";
 import { PrometheusCollectorAccess } from "./prometheus-rbac";
 import { WildcardAliasRecord, WildcardCertificateLookup, wildcardName } from "./public-endpoint";
 import { formatCpu, formatMemory, parseQuantity } from "./quantity";
@@ -176,6 +178,10 @@ export class HelmStack extends DeploymentStack {
   readonly prometheusAccess: PrometheusCollectorAccess;
   /** The deployment's tagged NodeClass and the NodePool every tenant and platform pod selects. */
   readonly capacity: WorkloadCapacity;
+  /** One NodeClass and NodePool per tenant with `isolation: dedicated`, by tenant id. */
+  readonly dedicatedCapacity: ReadonlyMap<string, DedicatedCapacity>;
+  /** ValidatingAdmissionPolicies on every tenant namespace (admission-policies.ts). */
+  readonly admission: TenantAdmission;
   /** Only for deployments with an off-hours schedule (never prod). */
   readonly keda?: Keda;
   /** Only when the descriptor names a hosted zone. */
@@ -214,6 +220,12 @@ export class HelmStack extends DeploymentStack {
       if (valueProblems.length === 0) problems.push(...tenantResourceProblems(i, values, TENANT_LIMITS));
       return values;
     });
+    // Sizes are only read once every tenant's values are valid.
+    const quotas = problems.length === 0 ? tenantValues.map((values) => tenantQuota(values as Values)) : [];
+    if (problems.length === 0) {
+      const podRequests = tenantValues.map((values) => (coalesceValues(loadChartSchema().defaults, values) as unknown as QuotaValues).resources.requests);
+      problems.push(...dedicatedTenantProblems(deployment, podRequests, quotas));
+    }
     problems.unshift(...nodeClassTagProblems(tags), ...resourceTagProblems(tags));
     if (problems.length > 0) {
       throw new DeploymentError(deployment.file, problems);
@@ -226,15 +238,35 @@ export class HelmStack extends DeploymentStack {
       userName: PROMETHEUS_COLLECTOR_USER,
     });
     const nodeSelector = workloadsNodeSelector();
-    const quotas = tenantValues.map((values) => tenantQuota(values as Values));
-    this.capacity = new WorkloadCapacity(this, "capacity", {
+    const nodeClassBase = {
       provider: this.access.kubernetes,
-      name: WORKLOADS_NODE_POOL,
       nodeRoleName: resourceName(deployment, Component.nodeRole),
       subnetIds: this.access.cluster.vpcConfig.get(0).subnetIds,
       clusterSecurityGroupId: this.access.cluster.vpcConfig.get(0).clusterSecurityGroupId,
       tags,
-      limits: capacityLimits(quotas, deployment.availability_zones.length),
+      spot: deployment.capacity.spot,
+    };
+    this.capacity = new WorkloadCapacity(this, "capacity", {
+      ...nodeClassBase,
+      name: WORKLOADS_NODE_POOL,
+      // Only shared tenants' pods land here; dedicated ones have pools of their own.
+      limits: capacityLimits(
+        quotas.filter((_, i) => deployment.tenants[i]?.isolation === "shared"),
+        deployment.availability_zones.length,
+      ),
+    });
+    this.dedicatedCapacity = dedicatedCapacities(this, deployment, quotas, nodeClassBase);
+    this.admission = new TenantAdmission(this, "admission", {
+      provider: this.access.kubernetes,
+      tenantLabel: TENANT_LABEL,
+      nodePoolLabel: NODE_POOL_LABEL,
+      sharedPoolName: WORKLOADS_NODE_POOL,
+      dedicatedPoolPrefix: dedicatedPoolName(""),
+      imageRepositories: tenantValues.flatMap((values) => {
+        const merged = coalesceValues(loadChartSchema().defaults, values) as { image: { repository: string }; helmTest: { image: { repository: string } } };
+        return [merged.image.repository, merged.helmTest.image.repository];
+      }),
+      requireDigest: isProd(deployment),
     });
     if (hostedZone) this.certificate = new WildcardCertificateLookup(this, "certificate", { baseDomain });
     this.ingress = new TraefikIngress(this, "ingress", {
@@ -297,7 +329,10 @@ export class HelmStack extends DeploymentStack {
             this.ingress.release,
             this.networkPolicy.configMap,
             this.capacity.nodePool,
+            ...(this.dedicatedCapacity.has(tenant.id) ? [(this.dedicatedCapacity.get(tenant.id) as DedicatedCapacity).nodePool] : []),
             ...(this.keda ? [this.keda.release] : []),
+            // Pods are checked by the tenant admission policies from the first one.
+            ...this.admission.bindings,
           ],
         }),
       );

@@ -6,6 +6,7 @@ import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { TENANT_LABEL } from "./isolation";
 import { restrictedPodSecurityLabels } from "./pod-security";
 
 /** Resource quantities as Kubernetes writes them ("500m", "128Mi"). */
@@ -52,7 +53,7 @@ export class Tenant extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
-    const labels = { "gpp.tenant": props.tenantId, "app.kubernetes.io/part-of": "tenants" };
+    const labels = { [TENANT_LABEL]: props.tenantId, "app.kubernetes.io/part-of": "tenants" };
     this.namespace = new NamespaceV1(this, "namespace", {
       provider: props.kubernetesProvider,
       metadata: { name: props.namespace, labels: { ...restrictedPodSecurityLabels(props.kubernetesVersion), ...labels } },

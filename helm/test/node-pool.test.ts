@@ -41,6 +41,19 @@ const poolSpec = nodePool.spec as Json;
 const template = (poolSpec.template as Json).spec as Json;
 const classSpec = nodeClass.spec as Json;
 
+/** A deployment with one dedicated tenant: its pool is checked against the same CRD rules. */
+const dedicatedStack = synthesize(
+  parseDeployment("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntenants:\n  - id: acme\n  - id: globex\n    isolation: dedicated\n", "deployments/gpp0.yaml"),
+);
+const dedicatedPool = Object.values(dedicatedStack.resource.kubernetes_manifest ?? {})
+  .map((m) => m.manifest as Json)
+  .find((m) => m.kind === "NodePool" && (m.metadata as Json).name === "tenant-globex");
+if (!dedicatedPool) throw new Error("no dedicated NodePool tenant-globex");
+const POOLS: [string, Json][] = [
+  ["the shared NodePool", nodePool],
+  ["a dedicated tenant's NodePool", dedicatedPool],
+];
+
 const withDescriptor = (extra: string) =>
   parseDeployment(`deployment_id: gpp0\nenv: dev\nregion: eu-west-1\n${extra}\ntenants:\n  - id: acme\n`, "deployments/gpp0.yaml");
 
@@ -64,7 +77,9 @@ function crdToJsonSchema(node: unknown): unknown {
 
 const crdFile = process.env.GPP_KARPENTER_NODEPOOL_CRD;
 
-describe("the NodePool against the karpenter.sh/v1 CRD (aws/karpenter-provider-aws v1.14.1)", () => {
+describe.each(POOLS)("%s against the karpenter.sh/v1 CRD (aws/karpenter-provider-aws v1.14.1)", (_name, nodePool) => {
+  const poolSpec = nodePool.spec as Json;
+  const template = (poolSpec.template as Json).spec as Json;
   it.skipIf(!crdFile || !existsSync(crdFile))("passes the CRD's full openAPIV3Schema, with unknown fields refused", () => {
     const crd = YAML.parse(readFileSync(crdFile as string, "utf8")) as { spec: { versions: { name: string; schema: { openAPIV3Schema: unknown } }[] } };
     const v1 = crd.spec.versions.find((v) => v.name === "v1");
@@ -92,9 +107,16 @@ describe("the NodePool against the karpenter.sh/v1 CRD (aws/karpenter-provider-a
   const OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"];
   const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
+  // Node labels and taints of spec.template (labels: value pattern, maxLength 63, restricted domains;
+  // taints: key and value patterns, effect enum).
+  const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+  const TAINT_TEXT = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
   it("meets the CRD's patterns and bounds for weight, limits, disruption and node lifetime", () => {
-    expect(poolSpec.weight).toBeGreaterThanOrEqual(1);
-    expect(poolSpec.weight).toBeLessThanOrEqual(100);
+    if (poolSpec.weight !== undefined) {
+      expect(poolSpec.weight).toBeGreaterThanOrEqual(1);
+      expect(poolSpec.weight).toBeLessThanOrEqual(100);
+    }
     for (const value of Object.values(poolSpec.limits as Json)) expect(String(value)).toMatch(QUANTITY);
     const disruption = poolSpec.disruption as Json;
     expect(["WhenEmpty", "WhenEmptyOrUnderutilized"]).toContain(disruption.consolidationPolicy);
@@ -122,16 +144,35 @@ describe("the NodePool against the karpenter.sh/v1 CRD (aws/karpenter-provider-a
       }
       for (const value of r.values) expect(value).toMatch(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/);
     }
-    expect(template.nodeClassRef).toEqual({ group: "eks.amazonaws.com", kind: "NodeClass", name: WORKLOADS_NODE_POOL });
+    expect(template.nodeClassRef).toEqual({ group: "eks.amazonaws.com", kind: "NodeClass", name: (nodePool.metadata as Json).name });
+  });
+
+  it("meets the CRD's rules for node labels and taints", () => {
+    const labels = (((poolSpec.template as Json).metadata as Json | undefined)?.labels ?? {}) as Record<string, string>;
+    for (const [key, value] of Object.entries(labels)) {
+      expect(value).toMatch(LABEL_VALUE);
+      expect(value.length).toBeLessThanOrEqual(63);
+      const domain = /^([^/]+)/.exec(key)?.[1] ?? "";
+      expect(["karpenter.sh/capacity-type", "karpenter.sh/nodepool"].includes(key) || !domain.endsWith("karpenter.sh")).toBe(true);
+      expect(key).not.toBe("karpenter.sh/nodepool");
+      expect(key).not.toBe("kubernetes.io/hostname");
+      expect(domain.endsWith("karpenter.k8s.aws")).toBe(false);
+    }
+    for (const taint of (template.taints ?? []) as { key: string; value: string; effect: string }[]) {
+      expect(["NoSchedule", "PreferNoSchedule", "NoExecute"]).toContain(taint.effect);
+      expect(taint.key).toMatch(TAINT_TEXT);
+      expect(taint.value).toMatch(TAINT_TEXT);
+    }
   });
 });
 
 describe("the NodePool's capacity", () => {
   const requirement = (key: string) => (template.requirements as { key: string; operator: string; values: string[] }[]).find((r) => r.key === key);
 
-  it("launches only on-demand linux/amd64 nodes of current general, compute and memory families", () => {
+  it("launches only linux/amd64 nodes of current general, compute and memory families, Spot first outside prod", () => {
     expect(requirement("kubernetes.io/arch")).toEqual({ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] });
-    expect(requirement("karpenter.sh/capacity-type")?.values).toEqual(["on-demand"]);
+    // gpp0 is dev: capacity.spot defaults on, with on-demand as the fallback.
+    expect(requirement("karpenter.sh/capacity-type")?.values).toEqual(["spot", "on-demand"]);
     expect(requirement("eks.amazonaws.com/instance-category")?.values).toEqual(["c", "m", "r"]);
     // Auto Mode does not support kubernetes.io/os as a requirement ("Create a Node Pool for EKS Auto Mode").
     expect(requirement("kubernetes.io/os")).toBeUndefined();

@@ -83,6 +83,10 @@ const timeZoneField = z.string().refine(
   { message: "must be an IANA time zone such as Europe/Amsterdam or UTC" },
 );
 
+/** Tenant isolation tiers: `shared` nodes (the deployment's NodePool) or a `dedicated` NodePool per tenant. */
+export const TENANT_ISOLATION = ["shared", "dedicated"] as const;
+export type TenantIsolation = (typeof TENANT_ISOLATION)[number];
+
 const tenantSchema = z.strictObject({
   id: z
     .string()
@@ -90,6 +94,15 @@ const tenantSchema = z.strictObject({
     .regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', starting and ending alphanumeric"),
   host: z.string().regex(DNS_NAME, "must be a lowercase DNS name").optional(),
   values: z.record(z.string(), z.unknown()).optional(),
+  /** Which nodes the tenant runs on: the deployment's shared NodePool, or a NodePool of its own (docs/deployments.md#tenants). */
+  isolation: z.enum(TENANT_ISOLATION).optional(),
+  /** A dedicated tenant's NodePool limits; derived from its quota when absent. */
+  dedicated_pool: z
+    .strictObject({
+      cpu: z.number().int().positive("must be a positive whole number of CPUs"),
+      memory_gi: z.number().int().positive("must be a positive whole number of GiB"),
+    })
+    .optional(),
 });
 
 const stateSchema = z.discriminatedUnion("backend", [
@@ -198,6 +211,8 @@ export const deploymentFileSchema = z.strictObject({
     })
     .default({ image: { repository: "gradyent/tech-interview", tag: "latest" } }),
   tenants: z.array(tenantSchema).default([]),
+  /** Spot capacity with on-demand fallback on every NodePool; default on outside prod, off in prod. */
+  capacity: z.strictObject({ spot: z.boolean().optional() }).default({}),
   state: stateSchema.default({ backend: "local" }),
 });
 
@@ -232,7 +247,15 @@ export interface Deployment {
   /** Non-prod only: tenants scale to zero outside these hours. */
   readonly scaling: { readonly off_hours?: { readonly timezone: string; readonly scale_up: string; readonly scale_down: string } };
   readonly service: { readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string } };
-  readonly tenants: readonly { readonly id: string; readonly host: string; readonly values: Record<string, unknown> }[];
+  readonly tenants: readonly {
+    readonly id: string;
+    readonly host: string;
+    readonly values: Record<string, unknown>;
+    readonly isolation: TenantIsolation;
+    readonly dedicated_pool?: { readonly cpu: number; readonly memory_gi: number };
+  }[];
+  /** Whether NodePools may launch Spot (falling back to on-demand). */
+  readonly capacity: { readonly spot: boolean };
   readonly state:
     | { readonly backend: "local" }
     | { readonly backend: "s3"; readonly bucket: string; readonly key_prefix: string; readonly region: string };
@@ -240,9 +263,10 @@ export interface Deployment {
 
 /**
  * Monthly budget when the descriptor names none. The forecast notification fires at 80 %, so 80 % of this
- * must stay well above the baseline `pnpm cost` estimates (about 390 USD for the default dev deployment,
- * before the usage-priced Container Insights and Prometheus collector): otherwise it fires every month in
- * normal running and stops meaning drift. tools/cost's tests hold this relation.
+ * must stay well above the baseline `pnpm cost` estimates (about 444 USD for the default dev deployment,
+ * the Prometheus collector's hours included, before usage-priced Container Insights and samples; each
+ * dedicated tenant adds its pool): otherwise it fires every month in normal running and stops meaning
+ * drift. tools/cost's tests hold this relation for the default deployment.
  */
 export const DEFAULT_BUDGET_USD = { nonProd: 700, prod: 3000 } as const;
 
@@ -375,7 +399,11 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
     }
     seenIds.set(tenant.id, firstId ?? i);
     seenHosts.set(host, firstHost ?? i);
-    return { id: tenant.id, host, values: tenant.values ?? {} };
+    const isolation = tenant.isolation ?? "shared";
+    if (tenant.dedicated_pool && isolation !== "dedicated") {
+      issues.push({ path: ["tenants", i, "dedicated_pool"], message: "is only for a tenant with isolation: dedicated (a shared tenant runs on the deployment's NodePool)" });
+    }
+    return { id: tenant.id, host, values: tenant.values ?? {}, isolation, ...(tenant.dedicated_pool ? { dedicated_pool: tenant.dedicated_pool } : {}) };
   });
 
   if (issues.length > 0) return { issues };
@@ -420,6 +448,7 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
           : { off_hours: offHours ?? { timezone: "UTC", scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } },
       service: file.service,
       tenants,
+      capacity: { spot: file.capacity.spot ?? !prod },
       state,
     },
   };

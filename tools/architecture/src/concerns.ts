@@ -49,6 +49,8 @@ export function concernOf(pkg: PackageName, node: StackNode): string {
   if (node.kind === "provider") return pkg === "helm" ? "cluster access" : "providers";
   const root = constructRoot(node);
   if (pkg === "helm" && root.startsWith("tenant-")) return "tenants";
+  // A dedicated tenant's NodeClass and NodePool (helm/src/isolation.ts) sit with the shared ones.
+  if (pkg === "helm" && root.startsWith("dedicated-")) return "capacity";
   const known = BY_CONSTRUCT[pkg][root];
   if (known) return known;
   for (const [pattern, concern] of BY_TYPE) if (pattern.test(node.type)) return concern;

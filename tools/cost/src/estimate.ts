@@ -1,5 +1,6 @@
 import { DeploymentError, isProd, KNOWN_REGIONS, regionFacts, type Deployment } from "@gpp/deployment";
 import { BUDGET_TAG_KEY, budgetVisibility, type TagCarrier } from "./budget-visibility";
+import { onScheduleHoursPerMonth } from "./off-hours";
 import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, PRICE_SOURCE, type RegionPrices } from "./prices";
 
 type Json = Record<string, unknown>;
@@ -18,7 +19,14 @@ export interface CostLine {
   readonly taggedBy: TagCarrier;
   /** Whether that carrier, in the synthesized stacks, really tags `deployment=<id>`: what the budget sees. */
   readonly budgetSees: boolean;
+  /**
+   * Who the line is charged to in the per-tenant view: the shared NodePool (split by requests), one
+   * dedicated tenant's pool (in full), or the platform (entry point and control plane, split evenly).
+   */
+  readonly allocation: Allocation;
 }
+
+export type Allocation = { readonly kind: "shared pool" } | { readonly kind: "platform" } | { readonly kind: "dedicated"; readonly tenant: string };
 
 export interface Estimate {
   readonly deploymentId: string;
@@ -38,7 +46,10 @@ const resources = (stack: Json, type: string): Json[] =>
 
 type Line = Omit<CostLine, "budgetSees">;
 
-const line = (item: string, quantity: number, unit: string, unitPrice: number, basis: string, taggedBy: TagCarrier, hours = 1): Line => ({
+const PLATFORM: Allocation = { kind: "platform" };
+const SHARED_POOL: Allocation = { kind: "shared pool" };
+
+const line = (item: string, quantity: number, unit: string, unitPrice: number, basis: string, taggedBy: TagCarrier, hours = 1, allocation: Allocation = PLATFORM): Line => ({
   item,
   quantity,
   unit,
@@ -47,7 +58,17 @@ const line = (item: string, quantity: number, unit: string, unitPrice: number, b
   monthlyUsd: Math.round(quantity * unitPrice * hours * 100) / 100,
   basis,
   taggedBy,
+  allocation,
 });
+
+/** Dedicated NodePools in the helm stack, by tenant (the pool's `gpp.tenant` node label). */
+export function dedicatedPoolTenants(helm: Json): string[] {
+  return resources(helm, "kubernetes_manifest")
+    .map((m) => m.manifest as Json)
+    .filter((m) => m.kind === "NodePool")
+    .map((m) => ((((m.spec as Json).template as Json).metadata as Json | undefined)?.labels as Record<string, string> | undefined)?.["gpp.tenant"])
+    .filter((tenant): tenant is string => typeof tenant === "string");
+}
 
 /** Root volume per node when no NodeClass states one: the NodeClass default in the EKS User Guide. */
 const DEFAULT_NODE_VOLUME_GI = 80;
@@ -100,6 +121,21 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
   const visibility = budgetVisibility(deployment.deployment_id, iac, helm);
   const nodeVolumeGi = visibility.nodeVolumeGi ?? DEFAULT_NODE_VOLUME_GI;
   const T: TagCarrier = "provider default_tags";
+  const offHours = deployment.scaling.off_hours;
+  // Tenants scale to zero outside the schedule; a dedicated pool then has no pods and is consolidated away.
+  const tenantHours = offHours ? onScheduleHoursPerMonth(offHours) : HOURS_PER_MONTH;
+  const dedicated = dedicatedPoolTenants(helm);
+  // The chart spreads replicas over every zone (DoNotSchedule): a dedicated pool holds a node per zone.
+  const dedicatedLines = dedicated.flatMap((tenant) => {
+    const to: Allocation = { kind: "dedicated", tenant };
+    const basis = `one node per zone for ${tenant}${offHours ? ", only while the off-hours schedule keeps tenants up" : ""}`;
+    return [
+      line(`Dedicated pool ${tenant}: nodes (EC2)`, azs, "node", p.nodeHour, basis, "NodeClass tags", tenantHours, to),
+      line(`Dedicated pool ${tenant}: Auto Mode fee`, azs, "node", p.autoModeNodeHour, basis, "NodeClass tags", tenantHours, to),
+      line(`Dedicated pool ${tenant}: volumes (EBS gp3)`, Math.round(azs * nodeVolumeGi * (tenantHours / HOURS_PER_MONTH) * 100) / 100, "GB-month", p.ebsGp3GbMonth, "NodeClass ephemeralStorage per node, while the node exists", "NodeClass tags", 1, to),
+    ];
+  });
+  const collectors = resources(iac, "aws_prometheus_scraper").length;
   const lines: CostLine[] = [
     line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster", p.eksClusterHour, "aws_eks_cluster", T, HOURS_PER_MONTH),
     line("NAT gateway", nat, "gateway", p.natGatewayHour, "module.vpc NAT settings", T, HOURS_PER_MONTH),
@@ -111,9 +147,11 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
     line("KMS customer-managed keys", resources(iac, "aws_kms_key").length, "key-month", p.kmsKeyMonth, "aws_kms_key", T),
     line("CloudWatch Logs ingestion", cpGb + flowGb, "GB", p.logsIngestGb, "assumption per log group", T),
     line("CloudWatch alarms", resources(iac, "aws_cloudwatch_metric_alarm").length, "alarm-month", p.alarmMonth, "aws_cloudwatch_metric_alarm", T),
-    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node", p.nodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH),
-    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node", p.autoModeNodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH),
-    line("Auto Mode node volumes (EBS gp3)", ASSUMPTIONS.baselineNodes * nodeVolumeGi, "GB-month", p.ebsGp3GbMonth, "NodeClass ephemeralStorage per node", "NodeClass tags"),
+    line("Prometheus collector (AMP scraper)", collectors, "collector", p.ampCollectorHour, "aws_prometheus_scraper", T, HOURS_PER_MONTH),
+    line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node", p.nodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH, SHARED_POOL),
+    line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node", p.autoModeNodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH, SHARED_POOL),
+    line("Auto Mode node volumes (EBS gp3)", ASSUMPTIONS.baselineNodes * nodeVolumeGi, "GB-month", p.ebsGp3GbMonth, "NodeClass ephemeralStorage per node", "NodeClass tags", 1, SHARED_POOL),
+    ...dedicatedLines,
   ].map((l) => ({ ...l, budgetSees: visibility.tagged.has(l.taggedBy) }));
   const budgetSeesUsd = Math.round(lines.filter((l) => l.budgetSees).reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
   const totalUsd = Math.round(lines.reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
@@ -131,13 +169,19 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
       `NAT gateways process ${natGb} GB a month (image pulls, AWS API calls)`,
       `each NLB uses ${ASSUMPTIONS.nlbLcu} capacity unit on average`,
       `control-plane logs ingest ${cpGb / Math.max(controlPlaneLogs, 1)} GB and VPC flow logs ${flowGb / Math.max(flowLogs, 1)} GB a month per log group`,
-      ...(deployment.scaling.off_hours ? ["off-hours scale-to-zero lowers the node line; not subtracted here"] : []),
+      ...(offHours
+        ? [
+            `off-hours scale-to-zero: tenants run ${tenantHours} of ${HOURS_PER_MONTH} hours a month (${offHours.scale_up} up, ${offHours.scale_down} down, ${offHours.timezone}); dedicated pools are priced for those hours only; the shared pool's ${ASSUMPTIONS.baselineNodes} nodes stay, since Traefik keeps a replica in every zone`,
+          ]
+        : []),
+      ...(deployment.capacity.spot ? ["capacity.spot is on: NodePools launch Spot first, so nodes may cost less than the on-demand price used here"] : []),
+      ...(dedicated.length > 0 ? [`dedicated pools: ${azs} nodes of ${ASSUMPTIONS.nodeType.split(" ")[0]} each (one per zone, the least the chart's zone spread needs), on demand; Spot, where capacity.spot allows it, would cost less`] : []),
       `the budget filters on the cost-allocation tag ${BUDGET_TAG_KEY}=${deployment.deployment_id} (activated once per account); nodes count only while they come from the tagged NodePool (a pod the built-in pools take instead gets untagged nodes)`,
       "the NLB's public IPv4 addresses and the Auto Mode fee are billed against the NLB and the instances, so they are counted under those resources' tags (not checked against a bill here)",
     ],
     notEstimated: [
       "CloudWatch Container Insights (priced per observation)",
-      "Amazon Managed Service for Prometheus: the collector is billed for every hour it runs (a fixed part of the baseline, no price recorded here) plus samples collected, ingested, stored and queried",
+      "Amazon Managed Service for Prometheus: samples collected, ingested, stored and queried (the collector's hourly charge is a line above)",
       "log storage beyond the first month, data transfer out to the internet, EBS volumes other than the nodes' root volumes",
       "AWS Budgets (the first two budgets of an account are free)",
     ],

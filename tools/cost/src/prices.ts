@@ -27,6 +27,13 @@ export interface RegionPrices {
   /** The node type assumed for the baseline (see ASSUMPTIONS), on demand, plus the Auto Mode fee for it. */
   readonly nodeHour: number;
   readonly autoModeNodeHour: number;
+  /**
+   * Amazon Managed Service for Prometheus collector (managed scraper), per collector-hour, on top of the
+   * samples it collects. The AMP pricing page says a collector is charged for the hours it is turned on
+   * and the samples collected; the figure was entered from that page's collector row without it being
+   * readable from this machine (the stored copies of the page show the rule, not the table).
+   */
+  readonly ampCollectorHour: number;
 }
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
@@ -44,6 +51,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     ebsGp3GbMonth: 0.08,
     nodeHour: 0.0864,
     autoModeNodeHour: 0.01037,
+    ampCollectorHour: 0.04,
   },
   "eu-west-1": {
     eksClusterHour: 0.1,
@@ -59,6 +67,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     ebsGp3GbMonth: 0.088,
     nodeHour: 0.0972,
     autoModeNodeHour: 0.01166,
+    ampCollectorHour: 0.04,
   },
   "eu-central-1": {
     eksClusterHour: 0.1,
@@ -74,6 +83,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     ebsGp3GbMonth: 0.0952,
     nodeHour: 0.1044,
     autoModeNodeHour: 0.01253,
+    ampCollectorHour: 0.04,
   },
 };
 

@@ -50,9 +50,10 @@ describe("the monthly baseline estimate", () => {
     expect(text).toContain("not estimated");
   });
 
-  it("does not call the Prometheus collector's hourly charge usage-based only", () => {
+  it("prices the Prometheus collector's hourly charge as a line, leaving only its samples usage-based", () => {
+    expect(byItem("Prometheus collector (AMP scraper)")).toMatchObject({ quantity: 1, hours: 730 });
     const amp = devEstimate.notEstimated.find((n) => n.includes("Prometheus"));
-    expect(amp).toMatch(/billed for every hour it runs/);
+    expect(amp).toMatch(/hourly charge is a line above/);
   });
 
   it("keeps the default budgets' 80 % forecast line a fifth above the baseline, room for the usage it does not price", () => {
@@ -84,6 +85,7 @@ describe("the monthly baseline estimate", () => {
       "KMS customer-managed keys": 1,
       "CloudWatch Logs ingestion": 10,
       "CloudWatch alarms": 4,
+      "Prometheus collector (AMP scraper)": 1,
       "Auto Mode nodes (EC2, on demand)": 3,
       "Auto Mode management fee": 3,
       // 3 nodes x the NodeClass's 80Gi root volume.
