@@ -5,6 +5,7 @@ import { eksZoneIds, isZoneName, KNOWN_REGIONS, regionFacts } from "./regions";
 import { kubernetesVersionProblem } from "./kubernetes-versions";
 import { publicAccessCidrProblem } from "./public-access";
 import { tagCountProblem } from "./tags";
+import { DEFAULT_ROLLOUT_GROUP, gitopsSchema, rolloutGroupField, type GitOps } from "./gitops";
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -90,6 +91,8 @@ const tenantSchema = z.strictObject({
     .regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', starting and ending alphanumeric"),
   host: z.string().regex(DNS_NAME, "must be a lowercase DNS name").optional(),
   values: z.record(z.string(), z.unknown()).optional(),
+  /** Argo CD mode: the RollingSync step the tenant rolls out in (libs/deployment/src/gitops.ts). */
+  rollout_group: rolloutGroupField.optional(),
 });
 
 const stateSchema = z.discriminatedUnion("backend", [
@@ -198,6 +201,7 @@ export const deploymentFileSchema = z.strictObject({
     })
     .default({ image: { repository: "gradyent/tech-interview", tag: "latest" } }),
   tenants: z.array(tenantSchema).default([]),
+  gitops: gitopsSchema.optional(),
   state: stateSchema.default({ backend: "local" }),
 });
 
@@ -232,7 +236,9 @@ export interface Deployment {
   /** Non-prod only: tenants scale to zero outside these hours. */
   readonly scaling: { readonly off_hours?: { readonly timezone: string; readonly scale_up: string; readonly scale_down: string } };
   readonly service: { readonly image: { readonly repository: string; readonly tag: string; readonly digest?: string } };
-  readonly tenants: readonly { readonly id: string; readonly host: string; readonly values: Record<string, unknown> }[];
+  readonly tenants: readonly { readonly id: string; readonly host: string; readonly values: Record<string, unknown>; readonly rollout_group: string }[];
+  /** Tenant delivery by Argo CD; absent: the helm stack's own helm_releases. */
+  readonly gitops?: GitOps;
   readonly state:
     | { readonly backend: "local" }
     | { readonly backend: "s3"; readonly bucket: string; readonly key_prefix: string; readonly region: string };
@@ -375,7 +381,7 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
     }
     seenIds.set(tenant.id, firstId ?? i);
     seenHosts.set(host, firstHost ?? i);
-    return { id: tenant.id, host, values: tenant.values ?? {} };
+    return { id: tenant.id, host, values: tenant.values ?? {}, rollout_group: tenant.rollout_group ?? DEFAULT_ROLLOUT_GROUP };
   });
 
   if (issues.length > 0) return { issues };
@@ -420,6 +426,7 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
           : { off_hours: offHours ?? { timezone: "UTC", scale_up: "0 7 * * 1-5", scale_down: "0 19 * * 1-5" } },
       service: file.service,
       tenants,
+      ...(file.gitops ? { gitops: file.gitops } : {}),
       state,
     },
   };
