@@ -70,7 +70,13 @@ export function argoCdValues(input: ArgoCdValuesInput): Record<string, unknown> 
     // The CRDs come with the chart (and stay if it is uninstalled): the ApplicationSet needs them.
     crds: { install: true, keep: true },
     configs: {
-      params: { [PROGRESSIVE_SYNCS_PARAM]: true },
+      params: {
+        [PROGRESSIVE_SYNCS_PARAM]: true,
+        // Argo CD's sizing guidance for 1000 Applications (docs/operator-manual/high_availability.md
+        // at v3.4.4: "we use 50 for --status-processors and 25 for --operation-processors"; defaults 20, 10).
+        "controller.status.processors": 50,
+        "controller.operation.processors": 25,
+      },
       // No SSO is configured: operators reach the API through `kubectl port-forward` with the admin
       // secret (docs/operations.md); no one can exec into pods from the UI.
       cm: { "exec.enabled": false, "admin.enabled": true },

@@ -88,7 +88,7 @@ export const gitopsSchema = z
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
     revision: z
-      .string({ error: "is required with engine argocd: a commit SHA or tag (the deploy workflow sets it to the commit it deploys)" })
+      .string({ error: "is required with engine argocd: a commit SHA or tag, the chart revision Argo CD renders every tenant from" })
       .superRefine((revision, ctx) => {
         const problem = revisionProblem(revision);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
