@@ -68,7 +68,7 @@ export interface DeliveredTenant {
 /**
  * A list generator element: only strings, so every template field takes it as it is, and only what
  * differs between tenants: the ApplicationSet is one object, and etcd refuses one above 1.5 MiB
- * (kube-apiserver's default request size limit), which bounds how many tenants it can hold
+ * (its default `--max-request-bytes`), which bounds how many tenants it can hold
  * (docs/scaling.md). The quota and limit range are a template string with the quota filled in.
  */
 export type TenantElement = Record<
