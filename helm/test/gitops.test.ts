@@ -9,7 +9,7 @@ import { ARGOCD_CHART, PROGRESSIVE_SYNCS_PARAM } from "../src/argocd";
 import { CHART_DIR } from "../src/chart-values";
 import { IN_CLUSTER, MANIFESTS_CHART_DIR, ROLLOUT_GROUP_LABEL, TENANT_NAMESPACED_KINDS, TENANT_PROJECT } from "../src/gitops";
 import { argoCdRepo, argoCdValidators } from "./argocd-crds";
-import { RESOURCES_FINALIZER, expandListGenerator, rollingSyncStep, type Application } from "./argocd-expand";
+import { RESOURCES_FINALIZER, expandListGenerator, rollingSyncStep, type Application } from "../src/argocd-expand";
 import { synthesize, type SynthesizedStack } from "./default-deployment";
 import { helm, helmPath } from "./helm-binary";
 

@@ -1,5 +1,5 @@
 /**
- * The part of Argo CD's ApplicationSet controller the tests need: expanding a list generator into
+ * The part of Argo CD's ApplicationSet controller the tests and `pnpm policy` need: expanding a list generator into
  * Applications the way argoproj/argo-cd `applicationset/utils/utils.go` (v3.4.4) does it, for the
  * template subset this project writes. Hand-written because no npm package runs Argo CD's renderer.
  *
