@@ -14,6 +14,7 @@ import { PrometheusCollectorAccess } from "./prometheus-rbac";
 import { WildcardAliasRecord, WildcardCertificateLookup, wildcardName } from "./public-endpoint";
 import { formatCpu, formatMemory, parseQuantity } from "./quantity";
 import { Tenant, type ComputeResources, type TenantLimits, type TenantQuota } from "./tenant";
+import { deliverTenantsByArgoCd, type ArgoCdDelivery } from "./gitops-mode";
 
 export const INGRESS_NAMESPACE = "traefik";
 export const INGRESS_CLASS = "traefik";
@@ -188,6 +189,8 @@ export class HelmStack extends DeploymentStack {
   readonly certificate?: WildcardCertificateLookup;
   readonly dns?: WildcardAliasRecord;
   readonly tenants: Tenant[] = [];
+  /** argocd mode (`gitops.engine: argocd`): Argo CD and the one ApplicationSet that delivers every tenant. */
+  readonly gitops?: ArgoCdDelivery;
 
   constructor(scope: Construct, deployment: Deployment) {
     super(scope, deployment, "helm");
@@ -309,7 +312,8 @@ export class HelmStack extends DeploymentStack {
     }
     // One asset for every release: the chart is copied and hashed once per stack, not per tenant.
     const chart = new TerraformAsset(this, "tech-interview-chart", { path: CHART_DIR, type: AssetType.DIRECTORY });
-    deployment.tenants.forEach((tenant, i) => {
+    // In argocd mode Argo CD delivers the tenants (./gitops-mode.ts), and this loop makes nothing.
+    (deployment.gitops ? [] : deployment.tenants).forEach((tenant, i) => {
       const values = tenantValues[i] as Values;
       this.tenants.push(
         new Tenant(this, `tenant-${tenant.id}`, {
@@ -337,6 +341,19 @@ export class HelmStack extends DeploymentStack {
         }),
       );
     });
+
+    if (deployment.gitops) {
+      this.gitops = deliverTenantsByArgoCd(this, {
+        deployment: { ...deployment, gitops: deployment.gitops },
+        access: this.access,
+        tenantValues: tenantValues as Values[],
+        quotas,
+        limits: TENANT_LIMITS,
+        namespaceOf: tenantNamespace,
+        nodeSelector,
+        tenantPrerequisites: [this.ingress.release, this.networkPolicy.configMap, this.capacity.nodePool, ...(this.keda ? [this.keda.release] : [])],
+      });
+    }
 
     new TerraformOutput(this, "tenant_hosts", {
       value: Object.fromEntries(deployment.tenants.map((t) => [t.id, t.host])),

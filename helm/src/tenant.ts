@@ -6,8 +6,7 @@ import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { TENANT_LABEL } from "./isolation";
-import { restrictedPodSecurityLabels } from "./pod-security";
+import { TENANT_GUARD_NAME, tenantContainerLimits, tenantNamespaceLabels, tenantObjectLabels, tenantQuotaHard } from "./tenant-namespace";
 
 /** Resource quantities as Kubernetes writes them ("500m", "128Mi"). */
 export interface ComputeResources {
@@ -53,43 +52,21 @@ export class Tenant extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
-    const labels = { [TENANT_LABEL]: props.tenantId, "app.kubernetes.io/part-of": "tenants" };
     this.namespace = new NamespaceV1(this, "namespace", {
       provider: props.kubernetesProvider,
-      metadata: { name: props.namespace, labels: { ...restrictedPodSecurityLabels(props.kubernetesVersion), ...labels } },
+      metadata: { name: props.namespace, labels: tenantNamespaceLabels(props.tenantId, props.kubernetesVersion) },
     });
-    const metadata = { name: "tenant", namespace: props.namespace, labels };
+    const metadata = { name: TENANT_GUARD_NAME, namespace: props.namespace, labels: tenantObjectLabels(props.tenantId) };
     this.quota = new ResourceQuotaV1(this, "quota", {
       provider: props.kubernetesProvider,
       metadata,
-      spec: {
-        hard: {
-          pods: String(props.quota.pods),
-          "requests.cpu": props.quota.requests.cpu,
-          "requests.memory": props.quota.requests.memory,
-          "limits.cpu": props.quota.limits.cpu,
-          "limits.memory": props.quota.limits.memory,
-          // Tenants share the one ingress controller: no load balancers or node ports of their own.
-          "services.loadbalancers": "0",
-          "services.nodeports": "0",
-          persistentvolumeclaims: "0",
-        },
-      },
+      spec: { hard: tenantQuotaHard(props.quota) },
       dependsOn: [this.namespace],
     });
     this.limitRange = new LimitRangeV1(this, "limits", {
       provider: props.kubernetesProvider,
       metadata,
-      spec: {
-        limit: [
-          {
-            type: "Container",
-            defaultRequest: { ...props.limits.defaultRequest },
-            default: { ...props.limits.defaultLimit },
-            max: { ...props.limits.max },
-          },
-        ],
-      },
+      spec: { limit: [tenantContainerLimits(props.limits)] },
       dependsOn: [this.namespace],
     });
     this.release = new Release(this, "release", {

@@ -35,6 +35,8 @@ export interface DeploymentFacts {
    * terminates TLS with the wildcard certificate and Traefik redirects port 80), `http` otherwise.
    */
   readonly entry_scheme: "http" | "https";
+  /** Who applies the tenants: the helm stack itself, or Argo CD (descriptor `gitops`), which the smoke test then waits for. */
+  readonly tenant_delivery: "terraform" | "argocd";
 }
 
 /**
@@ -63,6 +65,7 @@ export function deploymentFacts(deployment: Deployment, descriptor: string): Dep
     descriptor,
     tenants: deployment.tenants.map((t) => t.id).join(","),
     entry_scheme: deployment.ingress.hosted_zone ? "https" : "http",
+    tenant_delivery: deployment.gitops ? "argocd" : "terraform",
   };
 }
 

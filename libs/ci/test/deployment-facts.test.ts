@@ -20,6 +20,7 @@ describe("deployment facts for the deploy workflow", () => {
       descriptor: "libs/ci/test/fixtures/deployments/ab12.yaml",
       tenants: "acme,globex",
       entry_scheme: "http",
+      tenant_delivery: "terraform",
     });
   });
 

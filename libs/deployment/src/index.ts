@@ -7,3 +7,4 @@ export { eksZoneIds, isZoneName, KNOWN_REGIONS, REGIONS, regionFacts, type Regio
 export * from "./kubernetes-versions";
 export * from "./tags";
 export { MAX_PUBLIC_ACCESS_PREFIX, publicAccessCidrProblem } from "./public-access";
+export * from "./gitops";

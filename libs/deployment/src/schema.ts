@@ -5,6 +5,7 @@ import { eksZoneIds, isZoneName, KNOWN_REGIONS, regionFacts } from "./regions";
 import { kubernetesVersionProblem } from "./kubernetes-versions";
 import { publicAccessCidrProblem } from "./public-access";
 import { tagCountProblem } from "./tags";
+import { DEFAULT_ROLLOUT_GROUP, gitopsSchema, rolloutGroupField, type GitOps } from "./gitops";
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -103,6 +104,8 @@ const tenantSchema = z.strictObject({
       memory_gi: z.number().int().positive("must be a positive whole number of GiB"),
     })
     .optional(),
+  /** Argo CD mode: the RollingSync step the tenant rolls out in (libs/deployment/src/gitops.ts). */
+  rollout_group: rolloutGroupField.optional(),
 });
 
 const stateSchema = z.discriminatedUnion("backend", [
@@ -213,6 +216,7 @@ export const deploymentFileSchema = z.strictObject({
   tenants: z.array(tenantSchema).default([]),
   /** Spot capacity with on-demand fallback on every NodePool; default on outside prod, off in prod. */
   capacity: z.strictObject({ spot: z.boolean().optional() }).default({}),
+  gitops: gitopsSchema.optional(),
   state: stateSchema.default({ backend: "local" }),
 });
 
@@ -253,9 +257,12 @@ export interface Deployment {
     readonly values: Record<string, unknown>;
     readonly isolation: TenantIsolation;
     readonly dedicated_pool?: { readonly cpu: number; readonly memory_gi: number };
+    readonly rollout_group: string;
   }[];
   /** Whether NodePools may launch Spot (falling back to on-demand). */
   readonly capacity: { readonly spot: boolean };
+  /** Tenant delivery by Argo CD; absent: the helm stack's own helm_releases. */
+  readonly gitops?: GitOps;
   readonly state:
     | { readonly backend: "local" }
     | { readonly backend: "s3"; readonly bucket: string; readonly key_prefix: string; readonly region: string };
@@ -403,7 +410,7 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
     if (tenant.dedicated_pool && isolation !== "dedicated") {
       issues.push({ path: ["tenants", i, "dedicated_pool"], message: "is only for a tenant with isolation: dedicated (a shared tenant runs on the deployment's NodePool)" });
     }
-    return { id: tenant.id, host, values: tenant.values ?? {}, isolation, ...(tenant.dedicated_pool ? { dedicated_pool: tenant.dedicated_pool } : {}) };
+    return { id: tenant.id, host, values: tenant.values ?? {}, isolation, rollout_group: tenant.rollout_group ?? DEFAULT_ROLLOUT_GROUP, ...(tenant.dedicated_pool ? { dedicated_pool: tenant.dedicated_pool } : {}) };
   });
 
   if (issues.length > 0) return { issues };
@@ -449,6 +456,7 @@ export function resolveDeployment(file: DeploymentFile, source: string): { deplo
       service: file.service,
       tenants,
       capacity: { spot: file.capacity.spot ?? !prod },
+      ...(file.gitops ? { gitops: file.gitops } : {}),
       state,
     },
   };

@@ -9,11 +9,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeMachine } from "./machine";
-import { measureOfflinePlan, measureTestSuite, repositoryRoot, synthOnce, tenantsOnce, type SynthSample, type TenantSample } from "./measure";
+import { measureOfflinePlan, measureTestSuite, repositoryRoot, synthOnce, tenantModeOnce, tenantsOnce, type SynthSample, type TenantModeSample, type TenantSample } from "./measure";
 import { renderReport } from "./report";
 import { formatDuration, formatMegabytes } from "./stats";
 
 export const TENANT_SIZES = [10, 100, 500] as const;
+/** Sizes of the tenant-delivery comparison (issue 10: constant Terraform work in argocd mode). */
+export const DELIVERY_MODE_SIZES = [10, 100, 500, 1000] as const;
 
 function options(argv: string[]) {
   const { values } = parseArgs({
@@ -71,6 +73,16 @@ async function main(): Promise<void> {
     tenants.push(samples);
   }
 
+  // Resource counts are exact, so one run per size and mode; the time is for the curve's shape only.
+  const tenantModes: TenantModeSample[] = [];
+  for (const size of DELIVERY_MODE_SIZES) {
+    for (const mode of ["terraform", "argocd"] as const) {
+      const sample = tenantModeOnce(size, mode);
+      tenantModes.push(sample);
+      log(`  helm ${size} tenants, ${mode} mode: ${sample.resources} resources, ${formatDuration(sample.ms)}`);
+    }
+  }
+
   const plan = await measureOfflinePlan(opts.planRuns, (ms) => log(`  offline plan: ${formatDuration(ms)}`));
   if (plan.skipped) log(`  offline plan skipped: ${plan.reason}`);
 
@@ -85,7 +97,7 @@ async function main(): Promise<void> {
     tests = measured;
   }
 
-  const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, synth, tenantRuns: opts.tenantRuns, tenants, plan, tests });
+  const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, synth, tenantRuns: opts.tenantRuns, tenants, tenantModes, plan, tests });
   // Written beside the target and renamed over it, so an interrupted run never leaves half a report.
   const partial = `${opts.out}.partial`;
   writeFileSync(partial, report);

@@ -35,6 +35,20 @@ export interface TenantSample {
   readonly maxRssMb: number;
 }
 
+/** One synth of the helm stack in a tenant-delivery mode: its Terraform resource count and time. */
+export interface TenantModeSample {
+  readonly tenants: number;
+  readonly mode: "terraform" | "argocd";
+  readonly ms: number;
+  readonly resources: number;
+  /** argocd mode: the ApplicationSet's size as JSON. */
+  readonly applicationSetBytes?: number;
+}
+
+export function tenantModeOnce(tenants: number, mode: TenantModeSample["mode"]): TenantModeSample {
+  return measureInChild<TenantModeSample>([tenantBenchScript, "--child", String(tenants), "--mode", mode], { what: `helm synth of ${tenants} tenants, ${mode} mode`, cwd: repositoryRoot }).result;
+}
+
 export function tenantsOnce(tenants: number): TenantSample {
   return measureInChild<TenantSample>([tenantBenchScript, "--child", String(tenants)], { what: `helm synth of ${tenants} tenants`, cwd: repositoryRoot }).result;
 }

@@ -1,6 +1,6 @@
 /** docs/benchmarks.md from the measurements. */
 import type { Machine } from "./machine";
-import type { PlanMeasurement, SynthSample, TenantSample, TestSuiteMeasurement } from "./measure";
+import type { PlanMeasurement, SynthSample, TenantModeSample, TenantSample, TestSuiteMeasurement } from "./measure";
 import { formatDuration, formatMegabytes, linearityRatio, marginalCosts, markdownTable, median, verdict } from "./stats";
 
 /** Near-linear: the cost of one more tenant at the largest size is under twice what it is at the smallest. */
@@ -13,6 +13,8 @@ export interface BenchResults {
   readonly synth: Readonly<Record<"iac" | "helm", readonly SynthSample[]>>;
   readonly tenantRuns: number;
   readonly tenants: readonly (readonly TenantSample[])[];
+  /** One synth per size and tenant-delivery mode; absent in reports made before the modes existed. */
+  readonly tenantModes?: readonly TenantModeSample[];
   readonly plan: PlanMeasurement;
   readonly tests: TestSuiteMeasurement | { readonly skipped: string };
 }
@@ -31,6 +33,36 @@ const synthRow = (pkg: "iac" | "helm", samples: readonly SynthSample[]): string[
     target,
   ];
 };
+
+/** Terraform resources of the helm stack per tenant-delivery mode: 4N + c against a constant. */
+function deliveryModeSection(samples: readonly TenantModeSample[]): string[] {
+  if (samples.length === 0) return [];
+  const argocd = samples.filter((s) => s.mode === "argocd").map((s) => s.resources);
+  const constant = argocd.length > 0 && argocd.every((r) => r === argocd[0]);
+  return [
+    "## helm: Terraform resources by tenant-delivery mode",
+    "",
+    "The same script with `--mode terraform` (one `helm_release`, namespace, quota and limit range per tenant) and `--mode argocd`",
+    "(Argo CD and one ApplicationSet for every tenant; docs/scaling.md), one run per size and mode: the resource counts are exact,",
+    "the times only show the shape.",
+    "",
+    markdownTable(
+      ["tenants", "mode", "Terraform resources", "synth", "ApplicationSet"],
+      samples.map((s) => [
+        String(s.tenants),
+        s.mode,
+        String(s.resources),
+        formatDuration(s.ms),
+        s.applicationSetBytes === undefined ? "" : `${(s.applicationSetBytes / 1024).toFixed(0)} KiB`,
+      ]),
+    ),
+    "",
+    constant
+      ? `Verdict: argocd mode holds ${argocd[0]} Terraform resources at every size; terraform mode grows by 4 per tenant.`
+      : "Verdict: argocd mode's Terraform resource count is NOT constant in the number of tenants.",
+    "",
+  ];
+}
 
 export function renderReport(results: BenchResults): string {
   const { machine } = results;
@@ -114,6 +146,7 @@ export function renderReport(results: BenchResults): string {
       ? `Verdict: ${linearity < TARGETS.tenantLinearity ? "near-linear" : "NOT near-linear"} (an added tenant costs ${linearity.toFixed(2)}x as much at the last interval as at the first; ${largest.size} tenants take ${formatDuration(largest.ms)}).`
       : "Too few tenant sizes were measured for a verdict.",
     "",
+    ...deliveryModeSection(results.tenantModes ?? []),
     "## Offline plan",
     "",
     plan,

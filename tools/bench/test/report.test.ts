@@ -48,3 +48,18 @@ describe("renderReport", () => {
     expect(text).toContain("exit code 1");
   });
 });
+
+describe("the tenant-delivery section", () => {
+  const modes = (argocd: (n: number) => number) =>
+    [10, 1000].flatMap((tenants) => [
+      { tenants, mode: "terraform" as const, ms: tenants, resources: 4 * tenants + 10 },
+      { tenants, mode: "argocd" as const, ms: 5, resources: argocd(tenants), applicationSetBytes: tenants * 800 },
+    ]);
+  it("calls argocd mode constant only when its resource count is the same at every size", () => {
+    expect(renderReport(results({ tenantModes: modes(() => 13) }))).toContain("Verdict: argocd mode holds 13 Terraform resources at every size");
+    expect(renderReport(results({ tenantModes: modes((n) => (n > 100 ? 14 : 13)) }))).toContain("is NOT constant");
+  });
+  it("leaves the section out of results without delivery modes", () => {
+    expect(renderReport(results())).not.toContain("tenant-delivery mode");
+  });
+});

@@ -10,6 +10,7 @@ import type { Deployment } from "@gpp/deployment";
 import { withSynthesizedDeployment } from "@gpp/synth";
 import { tenantNamespace } from "helm/stack";
 import YAML from "yaml";
+import { applicationSetObjects } from "./argocd";
 import { stackKubernetesObjects } from "./kubernetes";
 import { blocks, isObject } from "./terraform";
 import type { Json, KubernetesObject, PolicyInput, SynthesizedStack } from "./types";
@@ -102,13 +103,11 @@ export function collectEvidence(deployment: Deployment, helmPath: string | undef
           unrendered.push({ address: release.address, reason: "helm is not available" });
           continue;
         }
-        kubernetes.push(
-          ...renderRelease(release.body, chartDir, release.address, {
-            helmPath,
-            kubernetesVersion: deployment.cluster.kubernetes_version,
-            workDir: workingDirectory,
-          }),
-        );
+        const options = { helmPath, kubernetesVersion: deployment.cluster.kubernetes_version, workDir: workingDirectory };
+        const rendered = renderRelease(release.body, chartDir, release.address, options);
+        kubernetes.push(...rendered);
+        // argocd mode: what each generated Application would apply (./argocd.ts).
+        for (const applicationSet of rendered.filter((o) => o.manifest.kind === "ApplicationSet")) kubernetes.push(...applicationSetObjects(applicationSet, options));
       }
     }
     return {

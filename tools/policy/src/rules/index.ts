@@ -1,5 +1,6 @@
 import type { Rule } from "../types";
 import { EKS_RULES } from "./eks";
+import { GITOPS_RULES } from "./gitops";
 import { IAM_RULES } from "./iam";
 import { IAM_ROLE_RULES } from "./iam-roles";
 import { IMAGE_RULES } from "./images";
@@ -24,4 +25,5 @@ export const RULES: readonly Rule[] = [
   ...TENANCY_RULES,
   ...RBAC_RULES,
   ...IMAGE_RULES,
+  ...GITOPS_RULES,
 ];
