@@ -13,6 +13,7 @@ import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CHART_DIR, type Values } from "./chart-values";
 import { ARGOCD_NAMESPACE } from "./argocd";
+import { TENANT_LABEL } from "./isolation";
 import type { TenantLimits, TenantQuota } from "./tenant";
 import { tenantGuardManifests, tenantNamespaceLabels, type Manifest } from "./tenant-namespace";
 
@@ -29,7 +30,6 @@ export const TENANT_PROJECT = "tenants";
 export const TENANT_APPLICATION_SET = "tenants";
 /** Label on each generated Application that the RollingSync steps select on. */
 export const ROLLOUT_GROUP_LABEL = "gpp.rollout-group";
-export const TENANT_LABEL = "gpp.tenant";
 
 /**
  * Kinds a tenant Application may create in its namespace: what charts/tech-interview renders

@@ -13,7 +13,9 @@
  *   cluster. Split by requests, a big tenant would pay most of a control plane a small one uses as much.
  */
 import type { Deployment } from "@gpp/deployment";
+import { expandListGenerator } from "helm/argocd-expand";
 import { coalesceValues, loadChartSchema, type Values } from "helm/chart-values";
+import { SERVICE_CHART_REPO_PATH } from "helm/gitops";
 import { parseQuantity } from "helm/quantity";
 import type { Estimate } from "./estimate";
 
@@ -60,15 +62,32 @@ function baselineRequests(values: { resources?: { requests?: Json }; autoscaling
   return { cpu: replicas * quantity(requests.cpu ?? "0"), memory: replicas * quantity(requests.memory ?? "0") };
 }
 
+/**
+ * Each tenant's release values, whoever delivers them: the helm stack's own release per tenant (terraform
+ * mode), or, in argocd mode, the service chart source of each Application the one ApplicationSet generates,
+ * expanded the way Argo CD does (helm/argocd-expand), so both modes are costed from the same values.
+ */
+export function tenantReleaseValues(helm: Json): Map<string, Values> {
+  const out = new Map<string, Values>();
+  for (const release of releases(helm)) {
+    if (String(release.namespace ?? "").startsWith("tenant-")) out.set(String(release.name), valuesOf(release));
+    const objects = (valuesOf(release).objects as Json[] | undefined) ?? [];
+    for (const applicationSet of objects.filter((o) => o.kind === "ApplicationSet")) {
+      for (const app of expandListGenerator(applicationSet)) {
+        const service = ((app.spec.sources ?? []) as Json[]).find((source) => source.path === SERVICE_CHART_REPO_PATH);
+        const chart = (service?.helm ?? {}) as { releaseName?: string; values?: string };
+        if (chart.releaseName) out.set(chart.releaseName, JSON.parse(chart.values ?? "{}") as Values);
+      }
+    }
+  }
+  return out;
+}
+
 /** Each tenant's baseline requests, from its release's values coalesced with the chart's defaults. */
 export function tenantRequests(helm: Json): Map<string, Requests> {
   const defaults = loadChartSchema().defaults;
   const out = new Map<string, Requests>();
-  for (const release of releases(helm)) {
-    const namespace = String(release.namespace ?? "");
-    if (!namespace.startsWith("tenant-")) continue;
-    out.set(String(release.name), baselineRequests(coalesceValues(defaults, valuesOf(release)) as never));
-  }
+  for (const [tenant, values] of tenantReleaseValues(helm)) out.set(tenant, baselineRequests(coalesceValues(defaults, values) as never));
   return out;
 }
 

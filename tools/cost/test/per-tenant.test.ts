@@ -2,7 +2,7 @@ import { parseDeployment } from "@gpp/deployment";
 import { describe, expect, it } from "vitest";
 import { estimateBaseline } from "../src/estimate";
 import { onScheduleHoursPerMonth } from "../src/off-hours";
-import { formatTenantCosts, perTenantCosts, splitCents } from "../src/per-tenant";
+import { formatTenantCosts, perTenantCosts, splitCents, tenantRequests } from "../src/per-tenant";
 import { HOURS_PER_MONTH, PRICES } from "../src/prices";
 import { synthesizeDeployment } from "../src/synth";
 
@@ -105,5 +105,18 @@ describe("splitting cents", () => {
     expect(splitCents(100, [1, 1, 1])).toEqual([34, 33, 33]);
     expect(splitCents(1001, [3, 1])).toEqual([751, 250]);
     expect(splitCents(5, [0, 0])).toEqual([3, 2]);
+  });
+});
+
+describe("the per-tenant view in both tenant-delivery modes", () => {
+  it("costs argocd-mode tenants from the values their Applications carry, the same as terraform mode's releases", () => {
+    const gitops = `gitops:\n  engine: argocd\n  repo_url: https://github.com/example/gpp-platform.git\n  revision: v1.0.0\n`;
+    const argo = priced(mixedText.replace(HEAD, `${HEAD}${gitops}`));
+    expect(tenantRequests(synthesizeDeployment(argo.deployment).helm)).toEqual(tenantRequests(synthesizeDeployment(mixed.deployment).helm));
+    for (const tenant of ["small", "big"]) {
+      expect(row(argo.view, tenant).requests.cpu).toBeGreaterThan(0);
+      expect(row(argo.view, tenant).sharedPoolUsd).toBeGreaterThan(0);
+    }
+    expect(row(argo.view, "big").sharedPoolUsd).toBeGreaterThan(row(argo.view, "small").sharedPoolUsd);
   });
 });
