@@ -141,6 +141,14 @@ describe("deploy.yml", () => {
     expect(deploy.on).toHaveProperty("workflow_dispatch.inputs.deployment.required", true);
   });
 
+  it("makes every job that synthesizes a deployment pin argocd mode's revision to the commit it deploys", () => {
+    const synthesizing = Object.entries(deploy.jobs).filter(([, job]) => (job as { env?: Record<string, string> }).env?.GPP_DEPLOYMENT);
+    expect(synthesizing.map(([name]) => name).sort()).toEqual(["deploy", "diff"]);
+    for (const [name, job] of synthesizing) {
+      expect((job as { env?: Record<string, string> }).env?.GPP_GITOPS_REVISION, name).toBe("${{ github.sha }}");
+    }
+  });
+
   it("never runs two deploys of one deployment at once, nor cancels one", () => {
     expect(deploy.concurrency?.group).toBe("deploy-${{ inputs.deployment || vars.DEV_DEPLOYMENT_ID }}");
     expect(deploy.concurrency?.["cancel-in-progress"]).toBe(false);

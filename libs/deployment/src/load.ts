@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import type { z } from "zod";
 import { defaultVpcCidr, freeVpcCidr, overlaps, parseIpv4Cidr } from "./cidr";
+import { revisionProblem } from "./gitops";
 import { deploymentFileSchema, resolveDeployment, type Deployment } from "./schema";
 
 export interface Problem {
@@ -263,7 +264,20 @@ export function deploymentsFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const dir = env.GPP_DEPLOYMENTS_DIR?.trim();
   // A relative folder means relative to where the user typed the command: pnpm runs scripts in the
   // package's folder but records the caller's in INIT_CWD.
-  return loadDeployments(dir ? path.resolve(env.INIT_CWD ?? process.cwd(), dir) : defaultDeploymentsDir(), only);
+  const folder = dir ? path.resolve(env.INIT_CWD ?? process.cwd(), dir) : defaultDeploymentsDir();
+  return withGitopsRevision(loadDeployments(folder, only), env.GPP_GITOPS_REVISION?.trim() || undefined, folder);
+}
+
+/**
+ * `GPP_GITOPS_REVISION`: the deploy workflow's way to make Argo CD render exactly the commit it deploys
+ * (`github.sha`), in place of the descriptors' `gitops.revision`. Checked like that field; deployments
+ * without `gitops` are left as they are.
+ */
+export function withGitopsRevision(deployments: Deployment[], revision: string | undefined, source: string): Deployment[] {
+  if (revision === undefined) return deployments;
+  const problem = revisionProblem(revision);
+  if (problem) throw new DeploymentError(source, [{ field: "GPP_GITOPS_REVISION", message: problem }]);
+  return deployments.map((d) => (d.gitops ? { ...d, gitops: { ...d.gitops, revision } } : d));
 }
 
 /**
