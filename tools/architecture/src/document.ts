@@ -4,7 +4,8 @@ import { buildGraph, type StackGraph } from "./graph";
 import { fence } from "./mermaid";
 import { requestPathDiagram, requestPathFacts, sharedDomain } from "./request-path";
 import { resourcesDiagram, DEFAULT_LIMITS } from "./resources-diagram";
-import { DEFAULT_DEPLOYMENT_FILE, synthesizeStacks, type SynthesizedStacks } from "./synth";
+import { gitopsFacts, gitopsPathDiagram } from "./gitops-path";
+import { DEFAULT_DEPLOYMENT_FILE, EXAMPLE_GITOPS, gitopsVariant, synthesizeStacks, type SynthesizedStacks } from "./synth";
 
 export const ARCHITECTURE_DOC = "docs/architecture.md";
 export const REGENERATE_COMMAND = "pnpm diagram";
@@ -25,7 +26,7 @@ const counts = (graph: StackGraph): string => {
 const concernList = (pkg: PackageName, graph: StackGraph): string =>
   sortConcerns(pkg, [...graph.nodes.values()].filter((n) => n.kind !== "provider").map((n) => concernOf(pkg, n))).join(", ");
 
-export function renderDocument(stacks: SynthesizedStacks): RenderedDocument {
+export function renderDocument(stacks: SynthesizedStacks, gitops?: SynthesizedStacks): RenderedDocument {
   const iac = buildGraph(stacks.iac.name, stacks.iac.json);
   const helm = buildGraph(stacks.helm.name, stacks.helm.json);
   const facts = requestPathFacts(iac, helm);
@@ -34,6 +35,30 @@ export function renderDocument(stacks: SynthesizedStacks): RenderedDocument {
   const helmDiagram = resourcesDiagram("helm", helm).lines.join("\n");
   const domain = sharedDomain(facts.tenants.map((t) => t.host));
   const { compactRepeats, mergeSameTypeFrom } = DEFAULT_LIMITS;
+  const argo = gitops ? gitopsFacts(gitops.helm.json) : undefined;
+  const gitopsPath = argo ? gitopsPathDiagram(argo).join("\n") : undefined;
+  const gitopsHelm = gitops && argo ? buildGraph(gitops.helm.name, gitops.helm.json) : undefined;
+  const gitopsHelmDiagram = gitopsHelm ? resourcesDiagram("helm", gitopsHelm).lines.join("\n") : undefined;
+  const gitopsSection =
+    gitops && argo && gitopsPath && gitopsHelm && gitopsHelmDiagram
+      ? [
+          "## Tenant delivery in argocd mode",
+          "",
+          `With \`gitops: {engine: argocd, ...}\` in the descriptor, the helm stack installs Argo CD and one ApplicationSet`,
+          `instead of a release per tenant. Drawn here for the same deployment with \`gitops\` set to an example repository`,
+          `(\`${EXAMPLE_GITOPS.repo_url}\` at \`${EXAMPLE_GITOPS.revision}\`, not a real one) and its first tenant in rollout group`,
+          "`canary`: the ApplicationSet is expanded the way Argo CD expands it, and each step syncs its Applications",
+          "only after the previous step's are Healthy (RollingSync), so a bad chart or image stops at the canary group.",
+          "The request path above is the same in both modes: Argo CD changes who applies the tenants, not what runs.",
+          "",
+          fence(gitopsPath.split("\n")),
+          "",
+          `The helm stack in this mode (${counts(gitopsHelm)}), whatever the number of tenants:`,
+          "",
+          fence(gitopsHelmDiagram.split("\n")),
+          "",
+        ]
+      : [];
 
   const markdown = [
     "# Architecture",
@@ -45,7 +70,7 @@ export function renderDocument(stacks: SynthesizedStacks): RenderedDocument {
     "stack, the chart or the default deployment, and commit the result; `pnpm --filter @gpp/architecture test` fails",
     "while this file is stale. Nothing here is drawn by hand: nodes, groups and arrows all come from the stacks.",
     "",
-    "It holds three diagrams:",
+    gitops ? "It holds three diagrams, and two more for tenant delivery by Argo CD (argocd mode):" : "It holds three diagrams:",
     "",
     `1. **Request path**: how a request for a tenant reaches its pods. The zones, subnets and cluster come from`,
     `   the \`${stacks.iac.name}\` stack (VPC module inputs, \`aws_eks_cluster\`); the load balancer, Traefik and the tenants`,
@@ -89,9 +114,14 @@ export function renderDocument(stacks: SynthesizedStacks): RenderedDocument {
     "",
     fence(helmDiagram.split("\n")),
     "",
+    ...gitopsSection,
   ].join("\n");
-  return { markdown, diagrams: [requestPath, iacDiagram, helmDiagram] };
+  const diagrams = [requestPath, iacDiagram, helmDiagram, ...(gitopsPath && gitopsHelmDiagram ? [gitopsPath, gitopsHelmDiagram] : [])];
+  return { markdown, diagrams };
 }
 
-/** Synthesizes the default deployment and renders the document, without writing anything. */
-export const generateDocument = (): RenderedDocument => renderDocument(synthesizeStacks());
+/** Synthesizes the default deployment (and its argocd-mode variant) and renders the document, without writing anything. */
+export const generateDocument = (): RenderedDocument => {
+  const stacks = synthesizeStacks();
+  return renderDocument(stacks, synthesizeStacks(gitopsVariant(stacks.deployment)));
+};

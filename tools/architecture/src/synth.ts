@@ -18,3 +18,18 @@ export const synthesizeStacks = (deployment: Deployment = loadDefaultDeployment(
     iac: { name: iac.name, json: iac.json },
     helm: { name: helm.name, json: helm.json },
   }));
+
+/**
+ * The same deployment delivered by Argo CD, for the argocd-mode section: `gitops` set with an example
+ * repository and tag, and its first tenant in rollout group `canary`, so the staged rollout shows.
+ * Built from the validated deployment, not a descriptor: nothing here is a real repository.
+ */
+export const EXAMPLE_GITOPS = { engine: "argocd", repo_url: "https://github.com/example-org/gpp-platform.git", revision: "v1.0.0" } as const;
+
+export function gitopsVariant(deployment: Deployment): Deployment {
+  return {
+    ...deployment,
+    gitops: { ...EXAMPLE_GITOPS },
+    tenants: deployment.tenants.map((tenant, i) => (i === 0 ? { ...tenant, rollout_group: "canary" } : tenant)),
+  };
+}

@@ -23,9 +23,9 @@ describe(ARCHITECTURE_DOC, () => {
     expect(generateDocument().markdown).toBe(rendered.markdown);
   });
 
-  it("holds three diagrams that Mermaid's parser accepts", async () => {
+  it("holds five diagrams that Mermaid's parser accepts: request path, iac, helm, and argocd mode's GitOps path and helm stack", async () => {
     const parse = await mermaidParse();
-    expect(rendered.diagrams).toHaveLength(3);
+    expect(rendered.diagrams).toHaveLength(5);
     for (const diagram of rendered.diagrams) {
       await expect(parse(diagram), diagram.split("\n")[1]).resolves.toBeTruthy();
       expect(rendered.markdown).toContain(`\`\`\`mermaid\n${diagram}\n\`\`\``);
