@@ -193,6 +193,21 @@ export interface TenantDeliveryProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** The release that applies the AppProject and the ApplicationSet. */
+export const TENANT_DELIVERY_RELEASE = "tenant-delivery";
+
+/**
+ * The ApplicationSet a synthesized helm stack applies through its tenant-delivery release, or undefined
+ * when the stack delivers tenants itself (terraform mode): for the tools that read synthesized stacks.
+ */
+export function deliveredApplicationSet(stack: Record<string, unknown>): Manifest | undefined {
+  const releases = Object.values(((stack.resource as Record<string, Record<string, Record<string, unknown>>> | undefined) ?? {}).helm_release ?? {});
+  const delivery = releases.find((release) => release.name === TENANT_DELIVERY_RELEASE);
+  if (!delivery) return undefined;
+  const { objects } = JSON.parse(((delivery.values as string[] | undefined) ?? ["{}"])[0] ?? "{}") as { objects?: Manifest[] };
+  return (objects ?? []).find((object) => object.kind === "ApplicationSet");
+}
+
 /** The AppProject and the ApplicationSet, applied as one helm release: one Terraform resource for all tenants. */
 export class TenantDelivery extends Construct {
   readonly project: Manifest;
@@ -209,7 +224,7 @@ export class TenantDelivery extends Construct {
     const chart = new TerraformAsset(this, "manifests-chart", { path: MANIFESTS_CHART_DIR, type: AssetType.DIRECTORY });
     this.release = new Release(this, "release", {
       provider: props.helmProvider,
-      name: "tenant-delivery",
+      name: TENANT_DELIVERY_RELEASE,
       namespace: ARGOCD_NAMESPACE,
       chart: chart.path,
       values: [JSON.stringify({ objects: [this.project, this.applicationSet] })],

@@ -4,6 +4,7 @@
  * (helm/argocd-expand), its Applications grouped by the RollingSync step that syncs them.
  */
 import { expandListGenerator, rollingSyncStep } from "helm/argocd-expand";
+import { deliveredApplicationSet } from "helm/gitops";
 import { edgeLine, mermaidId, nodeLine } from "./mermaid";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,15 +16,10 @@ export interface GitopsFacts {
   readonly steps: readonly { readonly groups: readonly string[]; readonly applications: readonly string[] }[];
 }
 
-const releases = (helm: Json): Json[] => Object.values((helm.resource?.helm_release ?? {}) as Record<string, Json>);
-const valuesOf = (release: Json): Json => JSON.parse(((release.values as string[] | undefined) ?? ["{}"])[0] ?? "{}") as Json;
-
 /** The facts of the GitOps path, or undefined for a helm stack that delivers tenants itself (terraform mode). */
 export function gitopsFacts(helm: Json): GitopsFacts | undefined {
-  const argocd = releases(helm).find((r) => r.chart === "argo-cd");
-  const applicationSet = releases(helm)
-    .flatMap((r) => ((valuesOf(r).objects ?? []) as Json[]))
-    .find((o) => o.kind === "ApplicationSet");
+  const argocd = (Object.values(helm.resource?.helm_release ?? {}) as Json[]).find((r) => r.chart === "argo-cd");
+  const applicationSet = deliveredApplicationSet(helm) as Json | undefined;
   if (!argocd || !applicationSet) return undefined;
   const apps = expandListGenerator(applicationSet);
   const steps = ((applicationSet.spec?.strategy?.rollingSync?.steps ?? []) as Json[]).map((step, i) => ({

@@ -15,7 +15,7 @@
 import type { Deployment } from "@gpp/deployment";
 import { expandListGenerator } from "helm/argocd-expand";
 import { coalesceValues, loadChartSchema, type Values } from "helm/chart-values";
-import { SERVICE_CHART_REPO_PATH } from "helm/gitops";
+import { deliveredApplicationSet, SERVICE_CHART_REPO_PATH } from "helm/gitops";
 import { parseQuantity } from "helm/quantity";
 import type { Estimate } from "./estimate";
 
@@ -71,14 +71,12 @@ export function tenantReleaseValues(helm: Json): Map<string, Values> {
   const out = new Map<string, Values>();
   for (const release of releases(helm)) {
     if (String(release.namespace ?? "").startsWith("tenant-")) out.set(String(release.name), valuesOf(release));
-    const objects = (valuesOf(release).objects as Json[] | undefined) ?? [];
-    for (const applicationSet of objects.filter((o) => o.kind === "ApplicationSet")) {
-      for (const app of expandListGenerator(applicationSet)) {
-        const service = ((app.spec.sources ?? []) as Json[]).find((source) => source.path === SERVICE_CHART_REPO_PATH);
-        const chart = (service?.helm ?? {}) as { releaseName?: string; values?: string };
-        if (chart.releaseName) out.set(chart.releaseName, JSON.parse(chart.values ?? "{}") as Values);
-      }
-    }
+  }
+  const applicationSet = deliveredApplicationSet(helm);
+  for (const app of applicationSet ? expandListGenerator(applicationSet) : []) {
+    const service = ((app.spec.sources ?? []) as Json[]).find((source) => source.path === SERVICE_CHART_REPO_PATH);
+    const chart = (service?.helm ?? {}) as { releaseName?: string; values?: string };
+    if (chart.releaseName) out.set(chart.releaseName, JSON.parse(chart.values ?? "{}") as Values);
   }
   return out;
 }
