@@ -8,7 +8,8 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { restrictedPodSecurityLabels } from "./pod-security";
+import { platformNamespaceLabels } from "./pod-security";
+import { RELEASE_POLICY } from "./release-policy";
 
 /**
  * Chart `argo-cd` 10.1.1 ships Argo CD v3.4.4 (`appVersion` in charts/argo-cd/Chart.yaml at tag
@@ -117,7 +118,7 @@ export class ArgoCd extends Construct {
       provider: props.kubernetesProvider,
       metadata: {
         name: ARGOCD_NAMESPACE,
-        labels: { ...restrictedPodSecurityLabels(props.kubernetesVersion), "app.kubernetes.io/part-of": "gitops" },
+        labels: platformNamespaceLabels(props.kubernetesVersion, "gitops"),
       },
     });
     this.release = new Release(this, "release", {
@@ -128,11 +129,8 @@ export class ArgoCd extends Construct {
       chart: ARGOCD_CHART.chart,
       version: ARGOCD_CHART.version,
       values: [JSON.stringify(props.values)],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
+      ...RELEASE_POLICY,
       timeout: 900,
-      maxHistory: 10,
       dependsOn: [this.namespace, ...(props.dependsOn ?? [])],
     });
   }

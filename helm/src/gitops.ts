@@ -16,6 +16,7 @@ import { ARGOCD_NAMESPACE } from "./argocd";
 import { TENANT_LABEL } from "./isolation";
 import type { TenantLimits, TenantQuota } from "./tenant";
 import { tenantGuardManifests, tenantNamespaceLabels, type Manifest } from "./tenant-namespace";
+import { RELEASE_POLICY } from "./release-policy";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** The raw-manifest chart: applies the objects in its `objects` value as given. */
@@ -228,11 +229,8 @@ export class TenantDelivery extends Construct {
       namespace: ARGOCD_NAMESPACE,
       chart: chart.path,
       values: [JSON.stringify({ objects: [this.project, this.applicationSet] })],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
+      ...RELEASE_POLICY,
       timeout: 300,
-      maxHistory: 10,
       dependsOn: props.dependsOn,
     });
   }

@@ -5,7 +5,8 @@ import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { restrictedPodSecurityLabels } from "./pod-security";
+import { platformNamespaceLabels } from "./pod-security";
+import { RELEASE_POLICY } from "./release-policy";
 
 /** The Traefik chart this stack installs; see helm/README.md for why Traefik. */
 export const TRAEFIK_CHART = {
@@ -135,7 +136,7 @@ export class TraefikIngress extends Construct {
       provider: props.kubernetesProvider,
       metadata: {
         name: props.namespace,
-        labels: { ...restrictedPodSecurityLabels(props.kubernetesVersion), "app.kubernetes.io/part-of": "ingress" },
+        labels: platformNamespaceLabels(props.kubernetesVersion, "ingress"),
       },
     });
     this.values = traefikValues(props, this.podLabels);
@@ -172,11 +173,8 @@ export class TraefikIngress extends Construct {
       // kubernetesCRD provider and Traefik Hub, both off here; no template renders an object of them
       // with these values (the dashboard IngressRoute, TLSOption and TLSStore are off or empty).
       skipCrds: true,
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
+      ...RELEASE_POLICY,
       timeout: 900,
-      maxHistory: 10,
       dependsOn: [this.namespace, this.networkPolicy, ...(props.dependsOn ?? [])],
     });
   }

@@ -4,7 +4,8 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { restrictedPodSecurityLabels } from "./pod-security";
+import { platformNamespaceLabels } from "./pod-security";
+import { RELEASE_POLICY } from "./release-policy";
 
 /**
  * The KEDA chart this stack installs for off-hours scale-to-zero (see helm/README.md for where the
@@ -43,7 +44,7 @@ export class Keda extends Construct {
       provider: props.kubernetesProvider,
       metadata: {
         name: props.namespace,
-        labels: { ...restrictedPodSecurityLabels(props.kubernetesVersion), "app.kubernetes.io/part-of": "autoscaling" },
+        labels: platformNamespaceLabels(props.kubernetesVersion, "autoscaling"),
       },
     });
     this.values = {
@@ -61,11 +62,8 @@ export class Keda extends Construct {
       chart: KEDA_CHART.chart,
       version: KEDA_CHART.version,
       values: [JSON.stringify(this.values)],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
+      ...RELEASE_POLICY,
       timeout: 600,
-      maxHistory: 10,
       dependsOn: [this.namespace, ...(props.dependsOn ?? [])],
     });
   }

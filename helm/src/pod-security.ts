@@ -12,3 +12,8 @@ export function restrictedPodSecurityLabels(kubernetesVersion: string): Record<s
   }
   return labels;
 }
+
+/** Labels of a platform component's namespace (Traefik, KEDA, Argo CD): `restricted`, and what it is part of. */
+export function platformNamespaceLabels(kubernetesVersion: string, partOf: string): Record<string, string> {
+  return { ...restrictedPodSecurityLabels(kubernetesVersion), "app.kubernetes.io/part-of": partOf };
+}

@@ -7,6 +7,7 @@ import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { TENANT_GUARD_NAME, tenantContainerLimits, tenantNamespaceLabels, tenantObjectLabels, tenantQuotaHard } from "./tenant-namespace";
+import { RELEASE_POLICY } from "./release-policy";
 
 /** Resource quantities as Kubernetes writes them ("500m", "128Mi"). */
 export interface ComputeResources {
@@ -75,11 +76,8 @@ export class Tenant extends Construct {
       namespace: props.namespace,
       chart: props.chartPath,
       values: [JSON.stringify(props.values)],
-      atomic: true,
-      cleanupOnFail: true,
-      wait: true,
+      ...RELEASE_POLICY,
       timeout: 600,
-      maxHistory: 10,
       // The quota and limit range admit pods, so they must exist before the first pod is created.
       dependsOn: [this.namespace, this.quota, this.limitRange, ...(props.dependsOn ?? [])],
     });
