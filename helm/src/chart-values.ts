@@ -2,7 +2,7 @@
  * The values of each tenant's release: built by ONE function (`tenantChartValues`), used by the
  * synthesized helm_release and by the tests that run `helm template`, and validated against the
  * chart's own values.schema.json the way helm validates them (chart defaults coalesced with the
- * release's values).
+ * release's values by `withChartDefaults`, once per tenant in `resolveTenant`, tenant-values.ts).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,9 +11,29 @@ import type { Deployment, Problem } from "@gpp/deployment";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import YAML from "yaml";
 import { tenantScheduling } from "./isolation";
+import type { ComputeResources } from "./tenant";
 
 export type Values = Record<string, unknown>;
 export type TenantSpec = Deployment["tenants"][number];
+
+export interface ContainerResources {
+  readonly requests: ComputeResources;
+  readonly limits: ComputeResources;
+}
+
+/**
+ * A release's values merged with the chart's defaults, as far as the helm stack reads them. Only
+ * values values.schema.json accepts have this shape: the schema requires every key named here (and
+ * refuses a `null` that would delete one).
+ */
+export interface ChartValues extends Values {
+  readonly image: { readonly repository: string };
+  readonly replicaCount: number;
+  readonly autoscaling: { readonly enabled: boolean; readonly maxReplicas: number };
+  readonly keda: { readonly enabled: boolean };
+  readonly resources: ContainerResources;
+  readonly helmTest: { readonly image: { readonly repository: string }; readonly resources: ContainerResources };
+}
 
 /** The service chart, packaged per stack as one TerraformAsset. */
 export const CHART_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../charts/tech-interview");
@@ -120,6 +140,11 @@ export function loadChartSchema(): ChartSchema {
   return chartSchema;
 }
 
+/** What helm renders a release with: the chart's values.yaml coalesced with the release's values. */
+export function withChartDefaults(values: Values): Values {
+  return coalesceValues(loadChartSchema().defaults, values);
+}
+
 function fieldOf(prefix: string, error: ErrorObject): string {
   const parts = error.instancePath
     .split("/")
@@ -142,10 +167,11 @@ function messageOf(error: ErrorObject): string {
 }
 
 /**
- * Problems with a tenant's values, each naming `tenants[i].values.<key>`: keys the stack owns, and
- * everything the chart's schema rejects once the values are coalesced with the chart defaults.
+ * Problems with a tenant's values, each naming `tenants[i].values.<key>`: keys the stack owns (in the
+ * descriptor's `values`), and everything the chart's schema rejects in `merged`, the release's values
+ * coalesced with the chart defaults (`withChartDefaults`).
  */
-export function tenantValuesProblems(tenantIndex: number, tenant: TenantSpec, values: Values): Problem[] {
+export function tenantValuesProblems(tenantIndex: number, tenant: TenantSpec, merged: Values): Problem[] {
   const prefix = `tenants[${tenantIndex}].values`;
   const problems: Problem[] = [];
   for (const key of STACK_OWNED_KEYS) {
@@ -159,8 +185,8 @@ export function tenantValuesProblems(tenantIndex: number, tenant: TenantSpec, va
       });
     }
   }
-  const { defaults, validate } = loadChartSchema();
-  if (!validate(coalesceValues(defaults, values))) {
+  const { validate } = loadChartSchema();
+  if (!validate(merged)) {
     const seen = new Set<string>();
     for (const error of validate.errors ?? []) {
       // An if/then error only summarises the error listed beside it.

@@ -3,17 +3,17 @@ import type { Deployment, GitOps } from "@gpp/deployment";
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { ArgoCd, argoCdValues } from "./argocd";
-import type { Values } from "./chart-values";
 import type { ClusterAccess } from "./cluster-access";
 import { TenantDelivery } from "./gitops";
-import type { TenantLimits, TenantQuota } from "./tenant";
+import type { TenantLimits } from "./tenant";
+import type { SizedTenant } from "./tenant-values";
 
 export interface ArgoCdDeliveryProps {
   readonly deployment: Deployment & { readonly gitops: GitOps };
   readonly access: ClusterAccess;
-  /** `tenantChartValues` of each tenant, in descriptor order. */
-  readonly tenantValues: readonly Values[];
-  readonly quotas: readonly TenantQuota[];
+  /** Every tenant, resolved once (`resolveTenant`), in descriptor order. */
+  readonly tenants: readonly SizedTenant[];
+  /** The LimitRange every tenant namespace gets. */
   readonly limits: TenantLimits;
   readonly namespaceOf: (tenantId: string) => string;
   readonly nodeSelector: Readonly<Record<string, string>>;
@@ -38,12 +38,12 @@ export function deliverTenantsByArgoCd(scope: Construct, props: ArgoCdDeliveryPr
   const delivery = new TenantDelivery(scope, "tenant-delivery", {
     helmProvider: access.helm,
     deployment,
-    tenants: deployment.tenants.map((tenant, i) => ({
-      id: tenant.id,
-      namespace: props.namespaceOf(tenant.id),
-      rolloutGroup: tenant.rollout_group,
-      values: props.tenantValues[i] as Values,
-      quota: props.quotas[i] as TenantQuota,
+    tenants: props.tenants.map(({ spec, releaseValues, sizing }) => ({
+      id: spec.id,
+      namespace: props.namespaceOf(spec.id),
+      rolloutGroup: spec.rollout_group,
+      values: releaseValues,
+      quota: sizing.quota,
     })),
     limits: props.limits,
     dependsOn: [argocd.release, ...props.tenantPrerequisites],

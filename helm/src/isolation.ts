@@ -22,7 +22,7 @@ import {
   type NodeTaint,
 } from "./node-pool";
 import { parseQuantity } from "./quantity";
-import type { TenantQuota } from "./tenant";
+import type { ComputeResources, TenantQuota } from "./tenant";
 
 type TenantSpec = Deployment["tenants"][number];
 
@@ -95,7 +95,7 @@ export function dedicatedPoolProblems(
   tenantIndex: number,
   limits: CapacityLimits,
   quota: TenantQuota,
-  podRequests: { cpu: string; memory: string },
+  podRequests: ComputeResources,
   zones: number,
 ): Problem[] {
   const field = `tenants[${tenantIndex}].dedicated_pool`;
@@ -155,33 +155,32 @@ export class DedicatedCapacity extends Construct {
   }
 }
 
+/** A tenant with the quota and pod size it was resolved to (a SizedTenant of tenant-values.ts). */
+export interface PooledTenant {
+  readonly spec: TenantSpec;
+  readonly index: number;
+  readonly sizing: { readonly quota: TenantQuota; readonly podRequests: ComputeResources };
+}
+
 /** Every dedicated tenant's pool problems, in tenant order. */
-export function dedicatedTenantProblems(
-  deployment: Pick<Deployment, "tenants" | "availability_zones">,
-  podRequests: readonly { cpu: string; memory: string }[],
-  quotas: readonly TenantQuota[],
-): Problem[] {
-  const zones = deployment.availability_zones.length;
-  return deployment.tenants.flatMap((tenant, i) => {
-    const quota = quotas[i] as TenantQuota;
-    if (tenant.isolation !== "dedicated") return [];
-    return dedicatedPoolProblems(i, dedicatedLimitsOf(tenant, quota, zones), quota, podRequests[i] as { cpu: string; memory: string }, zones);
-  });
+export function dedicatedTenantProblems(tenants: readonly PooledTenant[], zones: number): Problem[] {
+  return tenants.flatMap(({ spec, index, sizing }) =>
+    spec.isolation === "dedicated" ? dedicatedPoolProblems(index, dedicatedLimitsOf(spec, sizing.quota, zones), sizing.quota, sizing.podRequests, zones) : [],
+  );
 }
 
 /** The dedicated tenants' capacity, keyed by tenant id. */
 export function dedicatedCapacities(
   scope: Construct,
-  deployment: Pick<Deployment, "tenants" | "availability_zones">,
-  quotas: readonly TenantQuota[],
+  tenants: readonly PooledTenant[],
+  zones: number,
   base: Omit<DedicatedCapacityProps, "tenantId" | "limits">,
 ): Map<string, DedicatedCapacity> {
-  const zones = deployment.availability_zones.length;
   const pools = new Map<string, DedicatedCapacity>();
-  deployment.tenants.forEach((tenant, i) => {
-    if (tenant.isolation !== "dedicated") return;
-    const limits = dedicatedLimitsOf(tenant, quotas[i] as TenantQuota, zones);
-    pools.set(tenant.id, new DedicatedCapacity(scope, `dedicated-${tenant.id}`, { ...base, tenantId: tenant.id, limits }));
-  });
+  for (const { spec, sizing } of tenants) {
+    if (spec.isolation !== "dedicated") continue;
+    const limits = dedicatedLimitsOf(spec, sizing.quota, zones);
+    pools.set(spec.id, new DedicatedCapacity(scope, `dedicated-${spec.id}`, { ...base, tenantId: spec.id, limits }));
+  }
   return pools;
 }

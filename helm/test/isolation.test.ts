@@ -13,9 +13,10 @@ import { defaultTags } from "@gpp/stack";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { CHART_DIR } from "../src/chart-values";
+import { tenantQuota } from "./tenant-quota";
+import { capacityLimits } from "../src/workload-pool-limits";
 import { dedicatedPoolLimits, TENANT_LABEL } from "../src/isolation";
 import { WORKLOADS_NODE_POOL } from "../src/node-pool";
-import { capacityLimits, tenantQuota } from "../src/stack";
 import { releaseValuesByNamespace, synthesize } from "./default-deployment";
 import { helm, helmPath } from "./helm-binary";
 

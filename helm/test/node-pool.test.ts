@@ -20,8 +20,10 @@ import { describe, expect, it } from "vitest";
 import { synthCli } from "./synth-cli";
 import YAML from "yaml";
 import { WORKLOADS_NODE_POOL, nodeClassTagProblems } from "../src/node-pool";
-import { HelmStack, capacityLimits, tenantQuota } from "../src/stack";
+import { HelmStack } from "../src/stack";
 import { CHART_DIR } from "../src/chart-values";
+import { tenantQuota } from "./tenant-quota";
+import { capacityLimits } from "../src/workload-pool-limits";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
 import { helm, helmPath } from "./helm-binary";
 

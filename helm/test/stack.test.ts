@@ -9,7 +9,8 @@ import type {} from "@gpp/stack/testing";
 import { describe, expect, it } from "vitest";
 import { synthCli } from "./synth-cli";
 import { loadChartSchema } from "../src/chart-values";
-import { HelmStack, tenantQuota } from "../src/stack";
+import { HelmStack } from "../src/stack";
+import { tenantQuota } from "./tenant-quota";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
 
 const deployment = loadDefaultDeployment();
