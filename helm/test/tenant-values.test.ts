@@ -13,7 +13,8 @@ import { resolveTenant } from "../src/tenant-values";
 import { releaseValuesByNamespace, synthesize } from "./default-deployment";
 import { tenantQuota } from "./tenant-quota";
 
-// Every module of the stack imports the merge from chart-values: wrap it so each call is counted.
+// Every module of the stack imports the merge from chart-values: wrap it so each call is counted. (A
+// merge inside chart-values itself would not go through the wrapper; that module only defines it.)
 vi.mock("../src/chart-values", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../src/chart-values")>();
   return { ...actual, coalesceValues: vi.fn(actual.coalesceValues), withChartDefaults: vi.fn(actual.withChartDefaults) };
