@@ -58,7 +58,8 @@ describe("the tenant availability alarm's cost", () => {
   });
 
   it("assumes the tenant releases the iac rule's tenant label reads: release <id> in namespace tenant-<id>, chart names not overridden", () => {
-    const releases = Object.values((fifty.stacks.helm.resource as Record<string, Record<string, { name: string; namespace: string }>>).helm_release).filter((r) => r.namespace.startsWith("tenant-"));
+    const byType = fifty.stacks.helm.resource as Record<string, Record<string, { name: string; namespace: string }>>;
+    const releases = Object.values(byType.helm_release ?? {}).filter((r) => r.namespace.startsWith("tenant-"));
     expect(releases).toHaveLength(50);
     for (const release of releases) expect(release.namespace).toBe(`tenant-${release.name}`);
     for (const values of tenantReleaseValues(fifty.stacks.helm).values()) {
