@@ -155,6 +155,8 @@ export function alertManagerDefinition(props: AlertManagerProps): string {
     matchers: [`scope="${TENANT_ALERT_LABELS.scope}"`],
     // One notification per tenant: the alert instances differ by `tenant`.
     group_by: ["alertname", "tenant"],
+    // On the route, where Alertmanager (0.24+) reads it; `location` needs 0.25. AMP's release is not
+    // documented on the pages read here: a refusal would fail the apply, not the paging.
     ...(props.onHours ? { active_time_intervals: [ON_HOURS] } : {}),
   };
   const config: Record<string, unknown> = {
