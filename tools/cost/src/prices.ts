@@ -1,6 +1,7 @@
 /**
  * AWS public on-demand list prices in USD, per region, for EKS, VPC NAT gateway, Elastic Load Balancing, VPC
- * public IPv4, KMS, CloudWatch, EC2 and EBS gp3. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
+ * public IPv4, KMS, CloudWatch, EC2, EBS gp3 and Amazon Managed Prometheus (collector hours, query and ingested
+ * samples), and CloudWatch Synthetics canary runs for a comparison only. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
  * those services' pricing pages, without access to them from the machine that wrote this file: they were
  * not checked against the live pages or the AWS Price List API on that date. Nothing is fetched at run time
  * (this tool runs offline). Check the AWS Pricing Calculator before committing money.
