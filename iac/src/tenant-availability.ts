@@ -42,18 +42,22 @@ export function tenantServiceLabel(tenantId: string): string {
 }
 
 /**
- * The tenant id inside a tenant's service label, `tenant-<id>-<id>-tech-interview-http@kubernetes`. The id
- * appears twice and may contain `-`, and Prometheus's RE2 has no back-references, so there is one
- * alternative per id length (L characters, a dash, L characters): the label's length fixes L, so exactly
- * one alternative matches and its group is the id. The replacement concatenates every group (unmatched
- * ones expand to nothing). A constant: 40 alternatives, whatever the number of tenants.
+ * The tenant id inside a tenant's service label, `tenant-<id>-<id>-tech-interview-http@kubernetes` (or
+ * `tenant-<id>-<id>-http@kubernetes` when the id contains the chart's name, the release name then being the
+ * full name). The id appears twice and may contain `-`, and Prometheus's RE2 has no back-references, so
+ * there is one alternative per id length and shape (L characters, a dash, L characters): the label's length
+ * fixes L, and the two shapes never match the same label (what precedes `-http` has an even length in the
+ * first, odd in the second), so exactly one alternative matches and its group is the id. The replacement
+ * concatenates every group (unmatched ones expand to nothing). A constant: 80 alternatives, whatever the
+ * number of tenants.
  */
 export function tenantIdPattern(): { regex: string; replacement: string } {
   const lengths = Array.from({ length: MAX_TENANT_ID_LENGTH }, (_, i) => i + 1);
-  const suffix = `-${SERVICE_CHART_NAME}-${SERVICE_PORT_NAME}@kubernetes`;
+  const twice = (n: number) => `(.{${n}})-.{${n}}`;
+  const alternatives = [...lengths.map((n) => `${twice(n)}-${SERVICE_CHART_NAME}`), ...lengths.map(twice)];
   return {
-    regex: `${TENANT_NAMESPACE_PREFIX}(?:${lengths.map((n) => `(.{${n}})-.{${n}}`).join("|")})${suffix}`,
-    replacement: lengths.map((n) => `\${${n}}`).join(""),
+    regex: `${TENANT_NAMESPACE_PREFIX}(?:${alternatives.join("|")})-${SERVICE_PORT_NAME}@kubernetes`,
+    replacement: alternatives.map((_, i) => `\${${i + 1}}`).join(""),
   };
 }
 

@@ -150,8 +150,8 @@ describe("the availability rules are valid PromQL of the intended shape", () => 
 });
 
 describe("one alert instance per tenant, from a constant number of Terraform resources", () => {
-  // Short, long, dashed, and ids that are prefixes or doubles of each other.
-  const ids = ["a", "ab", "ab-ab", "a-b-a-b", "shop-eu-west", "x".repeat(MAX_TENANT_ID_LENGTH), ...Array.from({ length: 44 }, (_, i) => `t${i}${"-y".repeat(i % 19)}`)];
+  // Short, long, dashed, ids that are prefixes or doubles of each other, and ids holding the chart's name.
+  const ids = ["a", "ab", "ab-ab", "a-b-a-b", "shop-eu-west", "x".repeat(MAX_TENANT_ID_LENGTH), "tech-interview", "my-tech-interview", "tech", ...Array.from({ length: 41 }, (_, i) => `t${i}${"-y".repeat(i % 19)}`)];
   const fifty = synthIac(tenantsDoc(ids));
   const one = synthIac(tenantsDoc(["acme"]));
 
