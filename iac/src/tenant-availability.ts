@@ -82,7 +82,8 @@ export const TENANT_UNAVAILABLE_ALERT = "TenantUnavailable";
 export const TENANT_ALERT_LABELS = { severity: "page", scope: "tenant-availability" } as const;
 
 export const TENANT_AVAILABILITY_RUNBOOK =
-  "At least 10% of this tenant's requests got a 5xx for 10 minutes. Check `kubectl -n tenant-<tenant> get pods,endpoints` (503 from Traefik: no ready pod), `kubectl -n tenant-<tenant> logs deploy/<tenant>-tech-interview` (500s from the service), and `kubectl -n traefik logs deploy/traefik` (502/504: the pods do not answer in time). See docs/operations.md#tenant-availability.";
+  `At least ${AVAILABILITY_THRESHOLDS.errorRatio * 100}% of this tenant's requests got a 5xx for ${AVAILABILITY_THRESHOLDS.for}. ` +
+  "Check `kubectl -n tenant-<tenant> get pods,endpoints` (503 from Traefik: no ready pod), `kubectl -n tenant-<tenant> logs deploy/<tenant>-tech-interview` (500s from the service), and `kubectl -n traefik logs deploy/traefik` (502/504: the pods do not answer in time). See docs/operations.md#tenant-availability.";
 
 /** The recording rule: each tenant's request rate by status code, labelled `tenant`. */
 export function tenantRequestRateExpr(): string {
