@@ -38,10 +38,10 @@ function weekMinute(instant: number, format: Intl.DateTimeFormat): number {
 const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 /**
- * Refuses what is not a weekly schedule (a day-of-month or month other than `*`): Alertmanager's weekday
+ * `warmUpMinutes` after each scale-up is left out of the up hours. Refuses what is not a weekly schedule (a day-of-month or month other than `*`): Alertmanager's weekday
  * ranges could not follow it. Returns the descriptor field and why, or the intervals.
  */
-export function weeklyOnHours(schedule: OffHoursSchedule): { intervals: WeeklyInterval[] } | { field: string; message: string } {
+export function weeklyOnHours(schedule: OffHoursSchedule, warmUpMinutes = 0): { intervals: WeeklyInterval[] } | { field: string; message: string } {
   for (const key of ["scale_up", "scale_down"] as const) {
     const [, , dayOfMonth, month] = schedule[key].trim().split(/\s+/);
     if (dayOfMonth !== "*" || month !== "*") {
@@ -62,18 +62,32 @@ export function weeklyOnHours(schedule: OffHoursSchedule): { intervals: WeeklyIn
   const events = [...fires(schedule.scale_down).map((t) => ({ t, up: false })), ...fires(schedule.scale_up).map((t) => ({ t, up: true }))].sort(
     (a, b) => a.t - b.t || Number(a.up) - Number(b.up),
   );
-  if (events.length === 0) return { intervals: [] };
-  // The week is a circle: at Monday 00:00 tenants are in the state the week's last event left them in.
-  let upSince: number | undefined = events.at(-1)!.up ? 0 : undefined;
-  const periods: [number, number][] = [];
-  for (const event of events) {
-    if (event.up && upSince === undefined) upSince = event.t;
-    if (!event.up && upSince !== undefined) {
-      if (event.t > upSince) periods.push([upSince, event.t]);
-      upSince = undefined;
+  if (!events.some((e) => e.up)) return { intervals: [] };
+  const lastDown = events.map((e) => e.up).lastIndexOf(false);
+  // Never scaled down: up all week.
+  let periods: [number, number][] = lastDown < 0 ? [[0, MINUTES_PER_WEEK]] : [];
+  if (lastDown >= 0) {
+    // Walk the circle once from just after the week's last scale-down (tenants are down there), so a
+    // period that runs over Monday 00:00 stays one period and keeps its real start.
+    const walk = [...events.slice(lastDown + 1), ...events.slice(0, lastDown + 1).map((e) => ({ ...e, t: e.t + MINUTES_PER_WEEK }))];
+    let upSince: number | undefined;
+    for (const event of walk) {
+      if (event.up && upSince === undefined) upSince = event.t;
+      if (!event.up && upSince !== undefined) {
+        periods.push([upSince, event.t]);
+        upSince = undefined;
+      }
     }
+    // Notifications start `warmUpMinutes` after a scale-up: the pods' start and the rate window's 503s are not an outage.
+    periods = periods.map(([from, to]): [number, number] => [from + warmUpMinutes, to]).filter(([from, to]) => to > from);
   }
-  if (upSince !== undefined && upSince < MINUTES_PER_WEEK) periods.push([upSince, MINUTES_PER_WEEK]);
+  // Back onto one week: a period over Monday 00:00 becomes its end of the week and its start of the next.
+  periods = periods.flatMap(([from, to]): [number, number][] => {
+    const shift = from >= MINUTES_PER_WEEK ? MINUTES_PER_WEEK : 0;
+    const [a, b] = [from - shift, to - shift];
+    return b <= MINUTES_PER_WEEK ? [[a, b]] : [[a, MINUTES_PER_WEEK], [0, b - MINUTES_PER_WEEK]];
+  });
+  periods.sort((x, y) => x[0] - y[0]);
   // Alertmanager's ranges live inside one day: split at midnight.
   const intervals: WeeklyInterval[] = [];
   for (const [from, to] of periods) {

@@ -11,7 +11,7 @@ import { Alerts, ClusterAlarms } from "./monitoring";
 import { Network } from "./network";
 import { weeklyOnHours } from "./on-hours";
 import { PrometheusMetrics } from "./prometheus";
-import { TenantAvailabilityAlerts } from "./tenant-availability";
+import { AVAILABILITY_THRESHOLDS, TenantAvailabilityAlerts } from "./tenant-availability";
 
 /**
  * One deployment's network, IAM, EKS Auto Mode cluster, add-ons, Prometheus metrics, alerting, budget and
@@ -144,7 +144,7 @@ export class IacStack extends DeploymentStack {
 function onHoursOf(deployment: Deployment) {
   const offHours = deployment.scaling.off_hours;
   if (!offHours) return undefined;
-  const result = weeklyOnHours(offHours);
+  const result = weeklyOnHours(offHours, AVAILABILITY_THRESHOLDS.warmUpMinutes);
   if ("field" in result) throw new DeploymentError(deployment.file, [{ field: result.field, message: result.message }]);
   return { timezone: offHours.timezone, intervals: result.intervals };
 }

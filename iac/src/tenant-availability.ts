@@ -73,6 +73,11 @@ export const AVAILABILITY_THRESHOLDS = {
   for: "10m",
   /** Evaluation interval of the rule group (AMP's default, made explicit for the cost estimate). */
   evaluationIntervalSeconds: 60,
+  /**
+   * Off-hours schedules: notifications start this long after a scale-up, so a tenant that was asked while
+   * at zero (503s) has its pods ready and the 5-minute window clear of those 503s before its alert may be sent.
+   */
+  warmUpMinutes: 15,
 } as const;
 
 export const TENANT_REQUESTS_RECORD = "tenant_code:traefik_service_requests:rate5m";

@@ -220,10 +220,11 @@ describe("alert manager sends to the deployment's alerts topic", () => {
     const [interval] = config.time_intervals;
     expect(interval.name).toBe("tenant-on-hours");
     expect(interval.time_intervals.map((t: { weekdays: string[] }) => t.weekdays[0])).toEqual(["monday", "tuesday", "wednesday", "thursday", "friday"]);
-    expect(interval.time_intervals[0]).toEqual({ weekdays: ["monday"], times: [{ start_time: "07:00", end_time: "19:00" }], location: "UTC" });
+    // From the warm-up after the default 07:00 scale-up to the 19:00 scale-down.
+    expect(interval.time_intervals[0]).toEqual({ weekdays: ["monday"], times: [{ start_time: "07:15", end_time: "19:00" }], location: "UTC" });
     // Alertmanager reads YAML in Go: times must stay strings for a YAML 1.1 reader too (a plain 07:00 is 420 there).
     const asYaml11 = parse(outer.alertmanager_config, { version: "1.1" });
-    expect(asYaml11.time_intervals[0].time_intervals[0].times[0].start_time).toBe("07:00");
+    expect(asYaml11.time_intervals[0].time_intervals[0].times[0].start_time).toBe("07:15");
   });
 
   it("in prod (never scaled to zero) sends tenant alerts at any hour", () => {
@@ -261,6 +262,14 @@ describe("up hours of the off-hours schedule", () => {
       "thursday 00:00-24:00",
       "friday 00:00-18:00",
     ]);
+  });
+
+  it("leaves the warm-up after each scale-up out, also across midnight, and drops an up period shorter than it", () => {
+    const overnight = weeklyOnHours({ timezone: "UTC", scale_up: "50 23 * * 0", scale_down: "0 6 * * 1" }, 15);
+    expect(overnight).toEqual({ intervals: [{ weekday: "monday", start: "00:05", end: "06:00" }] });
+    const brief = weeklyOnHours({ timezone: "UTC", scale_up: "0 7 * * 1", scale_down: "10 7 * * 1" }, 15);
+    expect(brief).toEqual({ intervals: [] });
+    expect(weeklyOnHours({ timezone: "UTC", scale_up: "0 7 * * *", scale_down: "0 19 * * *" }, 15)).toMatchObject({ intervals: expect.arrayContaining([{ weekday: "sunday", start: "07:15", end: "19:00" }]) });
   });
 
   it("refuses a schedule that does not repeat weekly, naming the field", () => {
