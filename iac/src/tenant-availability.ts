@@ -186,7 +186,8 @@ export function alertManagerDefinition(props: AlertManagerProps): string {
           {
             topic_arn: props.topicArn,
             sigv4: { region: props.region },
-            // A short subject: the default one lists every label and can exceed SNS's subject limit (AMP User Guide).
+            // A short subject: the default one lists every label, and AMP cuts a subject at 100 characters (AMP
+            // User Guide, "Understanding Amazon SNS message validation rules"); with the longest id this is 69.
             subject: "[{{ .Status }}] {{ .CommonLabels.alertname }} {{ .CommonLabels.tenant }}",
             attributes: { severity: "{{ .CommonLabels.severity }}" },
           },

@@ -202,6 +202,13 @@ describe("alert manager sends to the deployment's alerts topic", () => {
     expect(sns).not.toHaveProperty("api_url");
     expect(sns).not.toHaveProperty("http_config");
     expect(config.route.receiver).toBe(config.receivers[0].name);
+    // AMP cuts a subject at 100 characters: the longest id, in the longest status, still fits.
+    const subject = String(sns.subject)
+      .replace("{{ .Status }}", "resolved")
+      .replace("{{ .CommonLabels.alertname }}", TENANT_UNAVAILABLE_ALERT)
+      .replace("{{ .CommonLabels.tenant }}", "x".repeat(MAX_TENANT_ID_LENGTH));
+    expect(subject).not.toContain("{{");
+    expect(subject.length).toBeLessThanOrEqual(100);
     // AMP caps repeat_interval at five days.
     expect(config.route.repeat_interval).toBe("4h");
   });
