@@ -7,9 +7,14 @@ import { Construct } from "constructs";
 export interface AlertsProps {
   readonly topicName: string;
   readonly emails: readonly string[];
+  /** The Prometheus workspace whose alert manager publishes tenant availability alerts here. */
+  readonly prometheusWorkspaceArn: string;
 }
 
-/** The operators' topic: CloudWatch alarms and AWS Budgets publish here; listed emails are subscribed. */
+/**
+ * The operators' topic: CloudWatch alarms, AWS Budgets and the Prometheus workspace's alert manager publish
+ * here; listed emails are subscribed. The topic is not KMS-encrypted, so AMP needs no key policy grant.
+ */
 export class Alerts extends Construct {
   readonly topic: SnsTopic;
   /** Budgets and alarms can only publish once this is in place. */
@@ -22,15 +27,31 @@ export class Alerts extends Construct {
       arn: this.topic.arn,
       policy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"].map((service) => ({
-          Sid: service.split(".")[0],
-          Effect: "Allow",
-          Principal: { Service: service },
-          Action: "SNS:Publish",
-          Resource: this.topic.arn,
-          // Only this account's alarms and budgets, not another account's confused deputy.
-          Condition: { StringEquals: { "aws:SourceAccount": this.topic.owner } },
-        })),
+        Statement: [
+          ...["cloudwatch.amazonaws.com", "budgets.amazonaws.com"].map((service) => ({
+            Sid: service.split(".")[0],
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: "SNS:Publish",
+            Resource: this.topic.arn,
+            // Only this account's alarms and budgets, not another account's confused deputy.
+            Condition: { StringEquals: { "aws:SourceAccount": this.topic.owner } },
+          })),
+          {
+            // AMP's alert manager publishes and reads the topic's attributes (AMP User Guide, "Giving Amazon
+            // Managed Service for Prometheus permission to send messages to your Amazon SNS topic"), and only
+            // for this deployment's workspace.
+            Sid: "aps",
+            Effect: "Allow",
+            Principal: { Service: "aps.amazonaws.com" },
+            Action: ["SNS:Publish", "SNS:GetTopicAttributes"],
+            Resource: this.topic.arn,
+            Condition: {
+              StringEquals: { "aws:SourceAccount": this.topic.owner },
+              ArnEquals: { "aws:SourceArn": props.prometheusWorkspaceArn },
+            },
+          },
+        ],
       }),
     });
     props.emails.forEach((email, i) => {

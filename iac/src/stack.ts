@@ -1,4 +1,4 @@
-import { Component, isProd, resourceName, type Deployment } from "@gpp/deployment";
+import { Component, DeploymentError, isProd, resourceName, type Deployment } from "@gpp/deployment";
 import { DeploymentStack } from "@gpp/stack";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
@@ -9,7 +9,9 @@ import { Cluster } from "./cluster";
 import { CallerContext, ClusterIam, trustConditions } from "./iam";
 import { Alerts, ClusterAlarms } from "./monitoring";
 import { Network } from "./network";
+import { weeklyOnHours } from "./on-hours";
 import { PrometheusMetrics } from "./prometheus";
+import { AVAILABILITY_THRESHOLDS, TenantAvailabilityAlerts } from "./tenant-availability";
 
 /**
  * One deployment's network, IAM, EKS Auto Mode cluster, add-ons, Prometheus metrics, alerting, budget and
@@ -87,6 +89,17 @@ export class IacStack extends DeploymentStack {
     this.alerts = new Alerts(this, "alerts", {
       topicName: name(Component.alerts),
       emails: deployment.monitoring.alarm_emails,
+      prometheusWorkspaceArn: this.prometheus.workspace.arn,
+    });
+    new TenantAvailabilityAlerts(this, "tenant-availability", {
+      workspaceId: this.prometheus.workspace.id,
+      namespaceName: "tenant-availability",
+      alertManager: {
+        topicArn: this.alerts.topic.arn,
+        region: deployment.region,
+        onHours: onHoursOf(deployment),
+      },
+      dependsOn: [this.alerts.policy],
     });
     new ClusterAlarms(this, "alarms", {
       clusterName: eks.name,
@@ -125,4 +138,13 @@ export class IacStack extends DeploymentStack {
     }
     for (const [id, output] of Object.entries(outputs)) new TerraformOutput(this, id, output);
   }
+}
+
+/** Non-prod tenants are down outside `scaling.off_hours`: their availability alerts are sent only in the up hours. */
+function onHoursOf(deployment: Deployment) {
+  const offHours = deployment.scaling.off_hours;
+  if (!offHours) return undefined;
+  const result = weeklyOnHours(offHours, AVAILABILITY_THRESHOLDS.warmUpMinutes);
+  if ("field" in result) throw new DeploymentError(deployment.file, [{ field: result.field, message: result.message }]);
+  return { timezone: offHours.timezone, intervals: result.intervals };
 }

@@ -75,9 +75,10 @@ describe("alerting", () => {
     expect(dev.json).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: "dev-eks-gpp0-failed-nodes", threshold: 0 });
   });
 
-  it("lets only this account's CloudWatch and Budgets publish to the topic", () => {
+  it("lets only this account's CloudWatch, Budgets and Prometheus alert manager publish to the topic", () => {
     const policy = JSON.parse(only(dev.tf, "aws_sns_topic_policy").policy);
-    expect(policy.Statement.map((s: { Principal: { Service: string } }) => s.Principal.Service)).toEqual(["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]);
+    // The aps statement's workspace condition: test/tenant-availability.test.ts.
+    expect(policy.Statement.map((s: { Principal: { Service: string } }) => s.Principal.Service)).toEqual(["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "aps.amazonaws.com"]);
     for (const statement of policy.Statement) {
       expect(statement.Condition.StringEquals["aws:SourceAccount"]).toMatch(/aws_sns_topic\.alerts_topic_\w+\.owner/);
     }

@@ -49,6 +49,9 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       aws_budgets_budget: { create: 1 },
       aws_prometheus_workspace: { create: 1 },
       aws_prometheus_scraper: { create: 1 },
+      // tenant availability: one rule group namespace and one alert manager definition for every tenant
+      aws_prometheus_rule_group_namespace: { create: 1 },
+      aws_prometheus_alert_manager_definition: { create: 1 },
     });
     expect(counts).not.toHaveProperty("aws_sns_topic_subscription");
     expect(dev.plan.resource_changes.every((c) => c.change.actions.join() === "create")).toBe(true);

@@ -1,4 +1,5 @@
 import { DeploymentError, isProd, KNOWN_REGIONS, regionFacts, type Deployment } from "@gpp/deployment";
+import { availabilityUsage } from "./availability";
 import { BUDGET_TAG_KEY, budgetVisibility, type TagCarrier } from "./budget-visibility";
 import { onScheduleHoursPerMonth } from "./off-hours";
 import { ASSUMPTIONS, HOURS_PER_MONTH, PRICES, PRICE_LIST_DATE, PRICE_SOURCE, type RegionPrices } from "./prices";
@@ -26,7 +27,12 @@ export interface CostLine {
   readonly allocation: Allocation;
 }
 
-export type Allocation = { readonly kind: "shared pool" } | { readonly kind: "platform" } | { readonly kind: "dedicated"; readonly tenant: string };
+/** `tenants`: a cost each tenant adds the same of (the availability rules), split evenly among them. */
+export type Allocation =
+  | { readonly kind: "shared pool" }
+  | { readonly kind: "platform" }
+  | { readonly kind: "tenants" }
+  | { readonly kind: "dedicated"; readonly tenant: string };
 
 export interface Estimate {
   readonly deploymentId: string;
@@ -46,8 +52,12 @@ const resources = (stack: Json, type: string): Json[] =>
 
 type Line = Omit<CostLine, "budgetSees">;
 
+const millions = (n: number): number => Math.round(n / 1e4) / 100;
+const tenantCount = (n: number): string => `${n} tenant${n === 1 ? "" : "s"}`;
+
 const PLATFORM: Allocation = { kind: "platform" };
 const SHARED_POOL: Allocation = { kind: "shared pool" };
+const TENANTS: Allocation = { kind: "tenants" };
 
 const line = (item: string, quantity: number, unit: string, unitPrice: number, basis: string, taggedBy: TagCarrier, hours = 1, allocation: Allocation = PLATFORM): Line => ({
   item,
@@ -136,6 +146,14 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
     ];
   });
   const collectors = resources(iac, "aws_prometheus_scraper").length;
+  const availability = availabilityUsage(iac, helm);
+  const availabilityLines = availability
+    ? [
+        line("Availability rules: samples read", millions(availability.querySamples), "Msamples", p.ampQuerySamplesMillion, `AMP query samples processed by the rule group, ${tenantCount(availability.tenants)}`, T, 1, TENANTS),
+        line("Availability rules: samples written", millions(availability.recordedSamples), "Msamples", p.ampIngestedSamplesMillion, `AMP samples ingested from the recording rule, ${tenantCount(availability.tenants)}`, T, 1, TENANTS),
+      ]
+    : [];
+  const canaryUsd = availability ? Math.round(availability.canaryRunsPerMonth * p.syntheticsCanaryRun * 100) / 100 : 0;
   const lines: CostLine[] = [
     line("EKS control plane (standard support)", resources(iac, "aws_eks_cluster").length, "cluster", p.eksClusterHour, "aws_eks_cluster", T, HOURS_PER_MONTH),
     line("NAT gateway", nat, "gateway", p.natGatewayHour, "module.vpc NAT settings", T, HOURS_PER_MONTH),
@@ -151,6 +169,7 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
     line("Auto Mode nodes (EC2, on demand)", ASSUMPTIONS.baselineNodes, "node", p.nodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH, SHARED_POOL),
     line("Auto Mode management fee", ASSUMPTIONS.baselineNodes, "node", p.autoModeNodeHour, "assumption", "NodeClass tags", HOURS_PER_MONTH, SHARED_POOL),
     line("Auto Mode node volumes (EBS gp3)", ASSUMPTIONS.baselineNodes * nodeVolumeGi, "GB-month", p.ebsGp3GbMonth, "NodeClass ephemeralStorage per node", "NodeClass tags", 1, SHARED_POOL),
+    ...availabilityLines,
     ...dedicatedLines,
   ].map((l) => ({ ...l, budgetSees: visibility.tagged.has(l.taggedBy) }));
   const budgetSeesUsd = Math.round(lines.filter((l) => l.budgetSees).reduce((sum, l) => sum + l.monthlyUsd, 0) * 100) / 100;
@@ -176,12 +195,19 @@ export function estimateBaseline(deployment: Deployment, iac: Json, helm: Json):
         : []),
       ...(deployment.capacity.spot ? ["capacity.spot is on: NodePools launch Spot first, so nodes may cost less than the on-demand price used here"] : []),
       ...(dedicated.length > 0 ? [`dedicated pools: ${azs} nodes of ${ASSUMPTIONS.nodeType.split(" ")[0]} each (one per zone, the least the chart's zone spread needs), on demand; Spot, where capacity.spot allows it, would cost less`] : []),
+      ...(availability
+        ? [
+            `tenant availability rules: evaluated every minute (${availability.evaluationsPerMonth} times a month), reading ${ASSUMPTIONS.availability.statusCodesPerTenant} status-code series per tenant from each of ${availability.traefikPods} Traefik pods; AMP's per-sample prices are entered by hand, not read from its pricing page here; alert manager has no charge of its own (AMP bills samples collected, ingested, stored and queried)`,
+            `the rejected alternative, a CloudWatch Synthetics canary per tenant host every ${ASSUMPTIONS.availability.canaryEveryMinutes} minutes, would run ${availability.canaryRunsPerMonth} times a month at $${p.syntheticsCanaryRun} a run: $${canaryUsd.toFixed(2)} a month${availability.tenants > 0 ? ` ($${(canaryUsd / availability.tenants).toFixed(2)} per tenant)` : ""}, before its Lambda, logs and S3 artifacts`,
+          ]
+        : []),
       `the budget filters on the cost-allocation tag ${BUDGET_TAG_KEY}=${deployment.deployment_id} (activated once per account); nodes count only while they come from the tagged NodePool (a pod the built-in pools take instead gets untagged nodes)`,
       "the NLB's public IPv4 addresses and the Auto Mode fee are billed against the NLB and the instances, so they are counted under those resources' tags (not checked against a bill here)",
     ],
     notEstimated: [
       "CloudWatch Container Insights (priced per observation)",
-      "Amazon Managed Service for Prometheus: samples collected, ingested, stored and queried (the collector's hourly charge is a line above)",
+      "Amazon Managed Service for Prometheus: samples collected, ingested, stored and queried (the collector's hourly charge is a line above, and so are the availability rules' samples)",
+      "SNS notifications of alarms and alerts (priced per delivery)",
       "log storage beyond the first month, data transfer out to the internet, EBS volumes other than the nodes' root volumes",
       "AWS Budgets (the first two budgets of an account are free)",
     ],

@@ -7,6 +7,8 @@
  *   and the entry point's (Traefik's requests x its minimum replicas), half by CPU and half by memory.
  *   The entry point's part goes to the platform share.
  * - A dedicated tenant's pool is charged to that tenant in full.
+ * - The tenant availability rules (samples read and written for each tenant's series) are split evenly:
+ *   every tenant adds the same series, so the cost grows by one share per tenant.
  * - The platform share (control plane, NAT, NLB and its addresses, keys, logs, alarms, the Prometheus
  *   collector, the entry point's part of the shared pool) is split evenly: it is a fixed cost of the
  *   deployment that does not grow with a tenant's size, and every tenant gets the same entry point and
@@ -35,6 +37,8 @@ export interface TenantCost {
   readonly sharedPoolUsd: number;
   readonly dedicatedPoolUsd: number;
   readonly platformUsd: number;
+  /** The tenant's share of the availability rules. */
+  readonly availabilityUsd: number;
   readonly totalUsd: number;
 }
 
@@ -134,6 +138,7 @@ export function perTenantCosts(deployment: Pick<Deployment, "deployment_id" | "t
   // The last part is the entry point's.
   platform += poolParts.at(-1) ?? sharedPool;
   const platformParts = splitCents(platform, tenants.map(() => 1));
+  const availabilityParts = splitCents(sum("tenants"), tenants.map(() => 1));
 
   const rows = tenants.map((tenant, i): TenantCost => {
     const sharedIndex = shared.indexOf(tenant);
@@ -142,6 +147,7 @@ export function perTenantCosts(deployment: Pick<Deployment, "deployment_id" | "t
       .filter((l) => l.allocation.kind === "dedicated" && l.allocation.tenant === tenant.id)
       .reduce((a, l) => a + cents(l.monthlyUsd), 0);
     const platformCents = platformParts[i] ?? 0;
+    const availabilityCents = availabilityParts[i] ?? 0;
     return {
       tenant: tenant.id,
       isolation: tenant.isolation,
@@ -149,7 +155,8 @@ export function perTenantCosts(deployment: Pick<Deployment, "deployment_id" | "t
       sharedPoolUsd: sharedPoolCents / 100,
       dedicatedPoolUsd: dedicatedCents / 100,
       platformUsd: platformCents / 100,
-      totalUsd: (sharedPoolCents + dedicatedCents + platformCents) / 100,
+      availabilityUsd: availabilityCents / 100,
+      totalUsd: (sharedPoolCents + dedicatedCents + platformCents + availabilityCents) / 100,
     };
   });
   const allocated = rows.reduce((a, r) => a + cents(r.totalUsd), 0);
@@ -160,13 +167,13 @@ export function formatTenantCosts(view: TenantCostView): string {
   const usd = (n: number) => `$${n.toFixed(2)}`.padStart(9);
   const mi = (bytes: number) => `${Math.round(bytes / 1024 ** 2)}Mi`;
   return [
-    `Deployment ${view.deploymentId}, per tenant (shared pool by requested CPU and memory, dedicated pools in full, platform evenly):`,
-    `  ${"tenant".padEnd(24)} ${"tier".padEnd(9)} ${"requests".padEnd(16)} ${"shared pool".padStart(11)} ${"dedicated".padStart(9)} ${"platform".padStart(9)} ${"total".padStart(9)}`,
+    `Deployment ${view.deploymentId}, per tenant (shared pool by requested CPU and memory, dedicated pools in full, platform and availability alarm evenly):`,
+    `  ${"tenant".padEnd(24)} ${"tier".padEnd(9)} ${"requests".padEnd(16)} ${"shared pool".padStart(11)} ${"dedicated".padStart(9)} ${"platform".padStart(9)} ${"alarm".padStart(9)} ${"total".padStart(9)}`,
     ...view.tenants.map(
       (t) =>
-        `  ${t.tenant.padEnd(24)} ${t.isolation.padEnd(9)} ${`${Number(t.requests.cpu.toFixed(3))} CPU, ${mi(t.requests.memory)}`.padEnd(16)} ${usd(t.sharedPoolUsd).padStart(11)} ${usd(t.dedicatedPoolUsd)} ${usd(t.platformUsd)} ${usd(t.totalUsd)}`,
+        `  ${t.tenant.padEnd(24)} ${t.isolation.padEnd(9)} ${`${Number(t.requests.cpu.toFixed(3))} CPU, ${mi(t.requests.memory)}`.padEnd(16)} ${usd(t.sharedPoolUsd).padStart(11)} ${usd(t.dedicatedPoolUsd)} ${usd(t.platformUsd)} ${usd(t.availabilityUsd)} ${usd(t.totalUsd)}`,
     ),
-    ...(view.unallocatedUsd !== 0 ? [`  ${"(no tenant)".padEnd(24)} ${" ".repeat(59)}${usd(view.unallocatedUsd)}`] : []),
-    `  ${"total".padEnd(24)} ${" ".repeat(59)}${usd(view.totalUsd)}`,
+    ...(view.unallocatedUsd !== 0 ? [`  ${"(no tenant)".padEnd(24)} ${" ".repeat(69)}${usd(view.unallocatedUsd)}`] : []),
+    `  ${"total".padEnd(24)} ${" ".repeat(69)}${usd(view.totalUsd)}`,
   ].join("\n");
 }

@@ -1,6 +1,7 @@
 /**
  * AWS public on-demand list prices in USD, per region, for EKS, VPC NAT gateway, Elastic Load Balancing, VPC
- * public IPv4, KMS, CloudWatch, EC2 and EBS gp3. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
+ * public IPv4, KMS, CloudWatch, EC2, EBS gp3 and Amazon Managed Prometheus (collector hours, query and ingested
+ * samples), and CloudWatch Synthetics canary runs for a comparison only. Entered by hand on PRICE_LIST_DATE from the prices AWS publishes on
  * those services' pricing pages, without access to them from the machine that wrote this file: they were
  * not checked against the live pages or the AWS Price List API on that date. Nothing is fetched at run time
  * (this tool runs offline). Check the AWS Pricing Calculator before committing money.
@@ -34,6 +35,23 @@ export interface RegionPrices {
    * readable from this machine (the stored copies of the page show the rule, not the table).
    */
   readonly ampCollectorHour: number;
+  /**
+   * AMP query samples processed, per million (the page's unit is per billion), and metric samples ingested,
+   * per million (first tier; the page's unit is per 10 million): what the tenant availability rules use.
+   * The AMP pricing page's stored copies describe both charges ("Query Samples Processed (QSP) ... the total
+   * number of data points queried", "each metric sample ingested") but not the table, so these figures were
+   * not read from it here: they are the us-east-1 list prices as entered by hand, used for every region,
+   * unverified. Check them with the AWS Pricing Calculator.
+   */
+  readonly ampQuerySamplesMillion: number;
+  readonly ampIngestedSamplesMillion: number;
+  /**
+   * CloudWatch Synthetics, per canary run: only for the comparison `pnpm cost` prints (no canary is
+   * deployed). $0.0012 a run is the figure quoted, from the CloudWatch pricing page, in "AWS Synthetics
+   * Canaries - when to bite the bullet" (blog.mattsbit.co.uk, 2023-11-11); not checked against the page
+   * itself, and used for every region.
+   */
+  readonly syntheticsCanaryRun: number;
 }
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
@@ -52,6 +70,9 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     nodeHour: 0.0864,
     autoModeNodeHour: 0.01037,
     ampCollectorHour: 0.04,
+    ampQuerySamplesMillion: 0.0001,
+    ampIngestedSamplesMillion: 0.09,
+    syntheticsCanaryRun: 0.0012,
   },
   "eu-west-1": {
     eksClusterHour: 0.1,
@@ -68,6 +89,9 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     nodeHour: 0.0972,
     autoModeNodeHour: 0.01166,
     ampCollectorHour: 0.04,
+    ampQuerySamplesMillion: 0.0001,
+    ampIngestedSamplesMillion: 0.09,
+    syntheticsCanaryRun: 0.0012,
   },
   "eu-central-1": {
     eksClusterHour: 0.1,
@@ -84,6 +108,9 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     nodeHour: 0.1044,
     autoModeNodeHour: 0.01253,
     ampCollectorHour: 0.04,
+    ampQuerySamplesMillion: 0.0001,
+    ampIngestedSamplesMillion: 0.09,
+    syntheticsCanaryRun: 0.0012,
   },
 };
 
@@ -97,4 +124,10 @@ export const ASSUMPTIONS = {
   nlbLcu: 1,
   controlPlaneLogGbPerMonth: { nonProd: 5, prod: 30 },
   flowLogGbPerMonth: { nonProd: 5, prod: 50 },
+  availability: {
+    /** Status codes Traefik reports per tenant service and pod (e.g. 200, 404, 503): the series the rules read. */
+    statusCodesPerTenant: 3,
+    /** How often the rejected alternative, a Synthetics canary per tenant host, would run. */
+    canaryEveryMinutes: 5,
+  },
 } as const;

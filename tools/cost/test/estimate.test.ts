@@ -90,6 +90,10 @@ describe("the monthly baseline estimate", () => {
       "Auto Mode management fee": 3,
       // 3 nodes x the NodeClass's 80Gi root volume.
       "Auto Mode node volumes (EBS gp3)": 240,
+      // One tenant's availability series: 43,800 evaluations x 3 Traefik pods x 3 codes x 10 samples read
+      // by the recording rule, plus 3 codes x 3 reads by the alert; 3 series written per evaluation.
+      "Availability rules: samples read": 4.34,
+      "Availability rules: samples written": 0.13,
     });
     const prodStacks = synthesizeDeployment(prod);
     const prodLines = estimateBaseline(prod, prodStacks.iac, prodStacks.helm).lines;

@@ -28,7 +28,7 @@ describe("the per-tenant view", () => {
     for (const { view, estimate } of [mixed, alwaysOn]) {
       expect(view.tenants.reduce((a, t) => a + cents(t.totalUsd), 0)).toBe(cents(estimate.totalUsd));
       expect(view.unallocatedUsd).toBe(0);
-      for (const t of view.tenants) expect(cents(t.sharedPoolUsd) + cents(t.dedicatedPoolUsd) + cents(t.platformUsd)).toBe(cents(t.totalUsd));
+      for (const t of view.tenants) expect(cents(t.sharedPoolUsd) + cents(t.dedicatedPoolUsd) + cents(t.platformUsd) + cents(t.availabilityUsd)).toBe(cents(t.totalUsd));
     }
   });
 

@@ -167,7 +167,7 @@ const BINDING_OPERATORS: Record<TrustConditionKey, readonly string[]> = {
 };
 
 /** Whether a statement binds the key to something narrower than everything. */
-function binds(statement: PolicyStatement, key: TrustConditionKey): boolean {
+export function binds(statement: PolicyStatement, key: TrustConditionKey): boolean {
   return statement.conditions.some(
     (c) =>
       c.key.toLowerCase() === key.toLowerCase() &&

@@ -11,11 +11,13 @@ import { NETWORK_RULES } from "./network";
 import { RBAC_RULES } from "./rbac";
 import { STATE_RULES } from "./state";
 import { TENANCY_RULES } from "./tenancy";
+import { TOPIC_POLICY_RULES } from "./topic-policies";
 
 /** Every rule, in the order findings are reported. */
 export const RULES: readonly Rule[] = [
   ...IAM_RULES,
   ...IAM_ROLE_RULES,
+  ...TOPIC_POLICY_RULES,
   ...EKS_RULES,
   ...KMS_RULES,
   ...NETWORK_RULES,
