@@ -114,8 +114,13 @@ async function main(): Promise<void> {
   if (opts.withCi) {
     const logFile = path.join(tmpdir(), "gpp-bench-ci-run.log");
     log(`  bash .ci/run in a fresh clone (output in ${logFile}) ...`);
-    ci = measureCiRun(logFile);
-    if (!("skipped" in ci)) log(`  bash .ci/run: ${formatDuration(ci.ms)}, exit ${ci.exitCode}`);
+    try {
+      ci = measureCiRun(logFile);
+    } catch (error) {
+      // Cloning failed: the report keeps every other figure and says why this one is missing.
+      ci = { skipped: `the fresh clone could not be made: ${(error as Error).message.split("\n")[0]}` };
+    }
+    log("skipped" in ci ? `  bash .ci/run: ${ci.skipped}` : `  bash .ci/run: ${formatDuration(ci.ms)}, exit ${ci.exitCode}`);
   }
 
   const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, command, synth, tenantRuns: opts.tenantRuns, tenants, tenantModes, plan, tests, ci });

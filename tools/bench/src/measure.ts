@@ -104,21 +104,27 @@ const git = (args: readonly string[], cwd: string): string => {
 /**
  * `bash .ci/run` in a fresh clone of the committed HEAD (uncommitted changes are not in it), as CI runs it:
  * CI=true, no standard input; the package store is whatever this machine already has (warm after any install).
- * Its output goes to `logFile`; the clone is removed afterwards.
+ * Its `npm install --global pnpm` goes to a prefix inside the temporary folder, first on PATH, so the
+ * machine's own pnpm, which others may be running, is not replaced meanwhile. Its output goes to
+ * `logFile`; the temporary folder is removed afterwards.
  */
 export function measureCiRun(logFile: string): CiMeasurement {
   const commit = git(["rev-parse", "HEAD"], repositoryRoot);
-  const clone = mkdtempSync(path.join(tmpdir(), "gpp-bench-ci-"));
+  const scratch = mkdtempSync(path.join(tmpdir(), "gpp-bench-ci-"));
+  const clone = path.join(scratch, "clone");
+  const prefix = path.join(scratch, "npm-global");
   try {
     git(["clone", "--quiet", "--no-checkout", repositoryRoot, clone], repositoryRoot);
     git(["checkout", "--quiet", "--detach", commit], clone);
     const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
     for (const name of Object.keys(env)) if (name.startsWith("GPP_") || name.startsWith("npm_") || name === "INIT_CWD") delete env[name];
+    env.npm_config_prefix = prefix;
+    env.PATH = [path.join(prefix, "bin"), env.PATH].join(path.delimiter);
     const sample = runCommand(["bash", ".ci/run"], { cwd: clone, env, timeTool: null });
     writeFileSync(logFile, `${sample.stdout}\n${sample.stderr}`);
     return { ms: sample.ms, exitCode: sample.exitCode, commit };
   } finally {
-    rmSync(clone, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
