@@ -1,15 +1,16 @@
 /**
  * `pnpm --filter @gpp/bench bench` (root: `pnpm bench`): measures this machine and writes
  * docs/benchmarks.md. Options: --runs <n> (synth and tenant runs, default 5 and 3), --plan-runs <n>
- * (default 3), --skip-tests (do not time the full `pnpm test`, which runs once and takes a minute or
- * two), --out <file>.
+ * (default 3), --skip-tests (do not time the full `pnpm test`, which runs once and takes minutes),
+ * --skip-ci (do not time `bash .ci/run` in a fresh clone, which runs the suite too), --out <file>.
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { describeMachine } from "./machine";
-import { measureOfflinePlan, measureTestSuite, repositoryRoot, synthOnce, tenantModeOnce, tenantsOnce, type SynthSample, type TenantModeSample, type TenantSample } from "./measure";
+import type { CommandSample } from "./command";
+import { measureCiRun, measurePnpmPlan, measureTestSuite, nodeFloorOnce, pnpmSynthOnce, repositoryRoot, synthOnce, tenantModeOnce, tenantsOnce, type SynthSample, type TenantModeSample, type TenantSample } from "./measure";
 import { renderReport } from "./report";
 import { formatDuration, formatMegabytes } from "./stats";
 
@@ -24,6 +25,7 @@ function options(argv: string[]) {
       runs: { type: "string" },
       "plan-runs": { type: "string" },
       "skip-tests": { type: "boolean", default: false },
+      "skip-ci": { type: "boolean", default: false },
       out: { type: "string", default: path.join(repositoryRoot, "docs/benchmarks.md") },
     },
     strict: true,
@@ -39,6 +41,7 @@ function options(argv: string[]) {
     tenantRuns: count("runs", values.runs, 3),
     planRuns: count("plan-runs", values["plan-runs"], 3),
     withTests: !values["skip-tests"],
+    withCi: !values["skip-ci"],
     out: path.resolve(values.out ?? ""),
   };
 }
@@ -51,6 +54,16 @@ async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   const machine = describeMachine();
   log(`Benchmarking on ${machine.cpuModel} (${machine.cores} cores), ${machine.memoryGiB} GiB, Node ${machine.node}`);
+
+  // `pnpm synth` as a user types it, each run followed by the floor, so both see the same machine.
+  const command = { synth: [] as CommandSample[], floor: [] as CommandSample[] };
+  pnpmSynthOnce(); // warm-up: file-system cache, and the bundle rebuilt if a source changed
+  for (let i = 0; i < opts.synthRuns; i++) {
+    const sample = pnpmSynthOnce();
+    command.synth.push(sample);
+    command.floor.push(nodeFloorOnce());
+    log(`  pnpm synth ${i + 1}/${opts.synthRuns}: ${formatDuration(sample.ms)}, ${sample.maxRssMb === undefined ? "peak RSS not measured" : formatMegabytes(sample.maxRssMb)}`);
+  }
 
   const synth = { iac: [] as SynthSample[], helm: [] as SynthSample[] };
   for (const pkg of ["iac", "helm"] as const) {
@@ -83,8 +96,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const plan = await measureOfflinePlan(opts.planRuns, (ms) => log(`  offline plan: ${formatDuration(ms)}`));
-  if (plan.skipped) log(`  offline plan skipped: ${plan.reason}`);
+  const plan = await measurePnpmPlan(opts.planRuns, (sample) => log(`  pnpm plan: ${formatDuration(sample.ms)}`));
+  if (plan.skipped) log(`  pnpm plan skipped: ${plan.reason}`);
 
   let tests: Parameters<typeof renderReport>[0]["tests"] = {
     skipped: "`pnpm bench --skip-tests` was used.",
@@ -97,7 +110,20 @@ async function main(): Promise<void> {
     tests = measured;
   }
 
-  const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, synth, tenantRuns: opts.tenantRuns, tenants, tenantModes, plan, tests });
+  let ci: Parameters<typeof renderReport>[0]["ci"] = { skipped: "`pnpm bench --skip-ci` was used." };
+  if (opts.withCi) {
+    const logFile = path.join(tmpdir(), "gpp-bench-ci-run.log");
+    log(`  bash .ci/run in a fresh clone (output in ${logFile}) ...`);
+    try {
+      ci = measureCiRun(logFile);
+    } catch (error) {
+      // Cloning failed: the report keeps every other figure and says why this one is missing.
+      ci = { skipped: `the fresh clone could not be made: ${(error as Error).message.split("\n")[0]}` };
+    }
+    log("skipped" in ci ? `  bash .ci/run: ${ci.skipped}` : `  bash .ci/run: ${formatDuration(ci.ms)}, exit ${ci.exitCode}`);
+  }
+
+  const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, command, synth, tenantRuns: opts.tenantRuns, tenants, tenantModes, plan, tests, ci });
   // Written beside the target and renamed over it, so an interrupted run never leaves half a report.
   const partial = `${opts.out}.partial`;
   writeFileSync(partial, report);

@@ -1,10 +1,12 @@
-/** The measurements. Each synthesis runs in a fresh child process; the offline plan runs in this one. */
+/** The measurements, each in processes of its own: stack code in a fresh Node child, whole commands as a user runs them. */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_DEPLOYMENT_ID, loadDefaultDeployment, stackName } from "@gpp/deployment";
 import { measureInChild } from "@gpp/measure";
+import { runCommand, type CommandFigures, type CommandSample } from "./command";
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const synthChild = fileURLToPath(new URL("./synth-child.ts", import.meta.url));
@@ -53,32 +55,77 @@ export function tenantsOnce(tenants: number): TenantSample {
   return measureInChild<TenantSample>([tenantBenchScript, "--child", String(tenants)], { what: `helm synth of ${tenants} tenants`, cwd: repositoryRoot }).result;
 }
 
+/** The environment of a command measured on the built-in default deployment: gpp0 from the repository's deployments/. */
+export function defaultDeploymentEnvironment(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, CHECKPOINT_DISABLE: "1", GPP_DEPLOYMENT: DEFAULT_DEPLOYMENT_ID };
+  delete env.GPP_DEPLOYMENTS_DIR;
+  delete env.GPP_GITOPS_REVISION;
+  return env;
+}
+
+/** One `pnpm synth` at the repository root, as a user types it, and the floor it is compared with: `node -e 0`. */
+export function pnpmSynthOnce(): CommandSample {
+  const sample = runCommand(["pnpm", "synth"], { cwd: repositoryRoot, env: defaultDeploymentEnvironment() });
+  if (sample.exitCode !== 0) throw new Error(`pnpm synth failed (exit ${sample.exitCode}):\n${sample.stderr}`);
+  return sample;
+}
+
+export function nodeFloorOnce(): CommandSample {
+  return runCommand(["node", "-e", "0"], { cwd: repositoryRoot });
+}
+
 export type PlanMeasurement =
-  | { readonly skipped: false; readonly stackName: string; readonly awsVersion: string; readonly samplesMs: number[]; readonly changes: number }
+  | { readonly skipped: false; readonly stackName: string; readonly awsVersion: string; readonly samples: readonly CommandFigures[] }
   | { readonly skipped: true; readonly reason: string };
 
-/** terraform init + validate + plan of the default iac stack against the local provider mirror. */
-export async function measureOfflinePlan(runs: number, onRun: (ms: number) => void): Promise<PlanMeasurement> {
+/** `pnpm plan` of the default deployment end to end (synth, terraform init, validate, plan against the local mirror). */
+export async function measurePnpmPlan(runs: number, onRun: (sample: CommandSample) => void): Promise<PlanMeasurement> {
   const { findOfflineTools } = await import("iac/plan-tools");
   const tools = findOfflineTools();
   if (!tools.ok) return { skipped: true, reason: tools.reason };
-  const { offlinePlan } = await import("iac/plan");
-  const { withSynthesizedDeployment } = await import("@gpp/synth");
-  const { loadDefaultDeployment } = await import("@gpp/deployment");
-  const deployment = loadDefaultDeployment();
-  // offlinePlan copies the JSON into a folder of its own, so the synthesized folder can go at once.
-  const { name, json } = withSynthesizedDeployment(deployment, ({ iac }) => iac);
-  const samplesMs: number[] = [];
-  let changes = 0;
+  const samples: CommandSample[] = [];
   for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const result = await offlinePlan(name, json, tools);
-    const ms = performance.now() - started;
-    changes = result.plan.resource_changes.length;
-    samplesMs.push(ms);
-    onRun(ms);
+    const sample = runCommand(["pnpm", "plan"], { cwd: repositoryRoot, env: defaultDeploymentEnvironment() });
+    if (sample.exitCode !== 0) throw new Error(`pnpm plan failed (exit ${sample.exitCode}):\n${sample.stderr}`);
+    samples.push(sample);
+    onRun(sample);
   }
-  return { skipped: false, stackName: name, awsVersion: tools.awsVersion, samplesMs, changes };
+  return { skipped: false, stackName: stackName(loadDefaultDeployment(), "iac"), awsVersion: tools.awsVersion, samples };
+}
+
+export type CiMeasurement = { readonly ms: number; readonly exitCode: number; readonly commit: string } | { readonly skipped: string };
+
+const git = (args: readonly string[], cwd: string): string => {
+  const run = spawnSync("git", args, { cwd, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${run.stderr || run.error?.message}`);
+  return run.stdout.trim();
+};
+
+/**
+ * `bash .ci/run` in a fresh clone of the committed HEAD (uncommitted changes are not in it), as CI runs it:
+ * CI=true, no standard input; the package store is whatever this machine already has (warm after any install).
+ * Its `npm install --global pnpm` goes to a prefix inside the temporary folder, first on PATH, so the
+ * machine's own pnpm, which others may be running, is not replaced meanwhile. Its output goes to
+ * `logFile`; the temporary folder is removed afterwards.
+ */
+export function measureCiRun(logFile: string): CiMeasurement {
+  const commit = git(["rev-parse", "HEAD"], repositoryRoot);
+  const scratch = mkdtempSync(path.join(tmpdir(), "gpp-bench-ci-"));
+  const clone = path.join(scratch, "clone");
+  const prefix = path.join(scratch, "npm-global");
+  try {
+    git(["clone", "--quiet", "--no-checkout", repositoryRoot, clone], repositoryRoot);
+    git(["checkout", "--quiet", "--detach", commit], clone);
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: "true" };
+    for (const name of Object.keys(env)) if (name.startsWith("GPP_") || name.startsWith("npm_") || name === "INIT_CWD") delete env[name];
+    env.npm_config_prefix = prefix;
+    env.PATH = [path.join(prefix, "bin"), env.PATH].join(path.delimiter);
+    const sample = runCommand(["bash", ".ci/run"], { cwd: clone, env, timeTool: null });
+    writeFileSync(logFile, `${sample.stdout}\n${sample.stderr}`);
+    return { ms: sample.ms, exitCode: sample.exitCode, commit };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 export interface TestSuiteMeasurement {

@@ -15,6 +15,12 @@ export const formatMegabytes = (mb: number): string => `${Math.round(mb)} MB`;
 /** `within target` or `OVER TARGET`, so a miss stands out in the table. */
 export const verdict = (value: number, limit: number): string => (value < limit ? "within target" : "OVER TARGET");
 
+/** The same for a target stated as "at most" (issue 13's "<= 1 s"): the limit itself is within. */
+export const verdictAtMost = (value: number, limit: number): string => (value <= limit ? "within target" : "OVER TARGET");
+
+/** A figure over its target, e.g. `0.85x`. */
+export const formatRatio = (ratio: number): string => `${ratio.toFixed(2)}x`;
+
 /** A Markdown table; cells are escaped so a `|` in a value cannot split a column. */
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (text: string) => text.replace(/\|/g, "\\|");

@@ -4,15 +4,20 @@ import { renderReport } from "../src/report";
 
 const sample = (synthMs: number, maxRssMb: number) => ({ synthMs, maxRssMb, processMs: synthMs + 400 });
 
+const run = (ms: number, maxRssMb: number | undefined) => ({ ms, maxRssMb });
+const floor = [run(90, 40), run(95, 40), run(85, 40)];
+
 const results = (overrides: Partial<BenchResults> = {}): BenchResults => ({
   date: new Date("2026-02-03T04:05:06Z"),
   machine: { cores: 2, cpuModel: "Test CPU", memoryGiB: 7.8, node: "v20.20.2", os: "Debian GNU/Linux 12 (bookworm)" },
   synthRuns: 3,
+  command: { synth: [run(900, 118), run(800, 120), run(1000, 119)], floor },
   synth: { iac: [sample(1500, 200), sample(1300, 180), sample(1900, 240)], helm: [sample(900, 150), sample(800, 140), sample(1000, 160)] },
   tenantRuns: 1,
   tenants: [[{ tenants: 10, ms: 300, maxRssMb: 160 }], [{ tenants: 100, ms: 2000, maxRssMb: 170 }], [{ tenants: 500, ms: 9000, maxRssMb: 210 }]],
   plan: { skipped: true, reason: "terraform is not on PATH" },
   tests: { ms: 95_000, exitCode: 0 },
+  ci: { skipped: "`pnpm bench --skip-ci` was used." },
   ...overrides,
 });
 
@@ -46,6 +51,46 @@ describe("renderReport", () => {
     const text = renderReport(results({ tests: { ms: 60_000, exitCode: 1 } }));
     expect(text).toContain("Skipped: terraform is not on PATH.");
     expect(text).toContain("exit code 1");
+  });
+});
+
+describe("the targets of issue 13", () => {
+  const row = (text: string, figure: string) => text.split("\n").find((line) => line.startsWith(`| ${figure} |`));
+
+  it("gives pnpm synth's median, range, target, the node floor and the ratio to the target", () => {
+    const text = renderReport(results());
+    expect(row(text, "`pnpm synth`, wall time")).toBe("| `pnpm synth`, wall time | 900 ms | 800 ms – 1000 ms | <= 1 s | 90 ms (`node -e 0`) | 0.90x | within target |");
+    expect(row(text, "`pnpm synth`, peak RSS")).toBe("| `pnpm synth`, peak RSS | 119 MB | 118 MB – 120 MB | <= 150 MB | 40 MB (`node -e 0`) | 0.79x | within target |");
+  });
+
+  it("counts a figure at its target as within it, and one past it as over, in time and in memory", () => {
+    const at = renderReport(results({ command: { synth: [run(1000, 150)], floor } }));
+    expect(row(at, "`pnpm synth`, wall time")).toContain("| 1.00x | within target |");
+    expect(row(at, "`pnpm synth`, peak RSS")).toContain("| 1.00x | within target |");
+    const over = renderReport(results({ command: { synth: [run(1200, 160)], floor } }));
+    expect(row(over, "`pnpm synth`, wall time")).toContain("| 1.20x | OVER TARGET |");
+    expect(row(over, "`pnpm synth`, peak RSS")).toContain("| 1.07x | OVER TARGET |");
+  });
+
+  it("says why a figure was not measured instead of giving a number", () => {
+    const text = renderReport(results({ command: { synth: [run(900, undefined)], floor: [run(90, undefined)] } }));
+    expect(row(text, "`pnpm synth`, peak RSS")).toContain("not measured: GNU time (/usr/bin/time) is not installed");
+    expect(row(text, "`pnpm plan`, wall time")).toContain("not measured: terraform is not on PATH");
+    expect(row(text, "`bash .ci/run` in a fresh clone, wall time")).toContain("not measured: `pnpm bench --skip-ci` was used.");
+  });
+
+  it("rates pnpm plan and the fresh-clone CI run against 8 s and 90 s, and marks a failed CI run", () => {
+    const text = renderReport(
+      results({
+        plan: { skipped: false, stackName: "dev-iac-gpp0", awsVersion: "5.100.0", samples: [run(19_800, 300), run(20_800, 300), run(19_600, 300)] },
+        ci: { ms: 300_000, exitCode: 0, commit: "0123456789abcdef" },
+      }),
+    );
+    expect(row(text, "`pnpm plan`, wall time")).toBe("| `pnpm plan`, wall time | 19.8 s | 19.6 s – 20.8 s | <= 8 s | none | 2.48x | OVER TARGET |");
+    expect(row(text, "`bash .ci/run` in a fresh clone, wall time")).toBe("| `bash .ci/run` in a fresh clone, wall time | 300.0 s | 1 run | <= 90 s | none | 3.33x | OVER TARGET |");
+    expect(text).toContain("ran at commit 0123456789ab.");
+    const failed = renderReport(results({ ci: { ms: 60_000, exitCode: 1, commit: "0123456789abcdef" } }));
+    expect(failed).toContain("| `bash .ci/run` in a fresh clone, wall time (FAILED, exit 1) | 60.0 s |");
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Both stacks of a deployment, synthesized as `cdktf synth` writes them: one App holding the iac and helm
  * stacks, written to disk (so assets such as the tenant chart exist), read back from cdktf's manifest.
- * The one synthesis the tools (cost, policy, architecture, bench) share; iac and helm never depend on it.
+ * The one synthesis the tools (cost, policy, architecture) share; iac and helm never depend on it.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

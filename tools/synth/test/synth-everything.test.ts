@@ -79,14 +79,19 @@ describe("pnpm synth writes every package's stacks or none", () => {
   });
 });
 
+/** What the root `pnpm synth` runs: the launcher, which builds the bundle when stale and runs it with node. */
+const launcher = path.join(root, "tools/synth/bin/synth.mjs");
+const repositoryOutputs = { iac: path.join(root, "iac/cdktf.out"), helm: path.join(root, "helm/cdktf.out") };
+/** What `cdktf synth` writes into its output folder; iac's plan/ beside them belongs to `pnpm plan`. */
+const isSynthOutput = (file: string) => file === "manifest.json" || file.startsWith("stacks/");
+
 describe("the pnpm synth command", () => {
-  const tsx = path.join(root, "node_modules/.bin/tsx");
-  const outputs = [path.join(root, "iac/cdktf.out"), path.join(root, "helm/cdktf.out")];
+  const outputs = Object.values(repositoryOutputs);
   // Stack files and manifests only: iac's plan/ may be written by another package's test meanwhile.
   const snapshot = () =>
     outputs.flatMap((dir) =>
       files(dir)
-        .filter((f) => f === "manifest.json" || f.startsWith("stacks/"))
+        .filter(isSynthOutput)
         .map((f) => `${dir}/${f} ${statSync(path.join(dir, f)).mtimeMs}`),
     );
 
@@ -95,7 +100,7 @@ describe("the pnpm synth command", () => {
     scratch.push(dir);
     writeFileSync(path.join(dir, "syn3.yaml"), helmOnlyBad);
     const before = snapshot();
-    const run = spawnSync(tsx, [path.join(root, "tools/synth/src/cli.ts")], {
+    const run = spawnSync(process.execPath, [launcher], {
       env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, GPP_DEPLOYMENT: "" },
       encoding: "utf8",
       timeout: 120_000,
@@ -111,21 +116,31 @@ describe("the pnpm synth command", () => {
 });
 
 describe("byte-identical to cdktf synth", () => {
-  it("writes exactly what `cdktf synth` writes in each package folder for the default deployment", () => {
+  it("writes exactly what `cdktf synth` writes in each package folder for the default deployment, from the sources and from the bundle `pnpm synth` runs", () => {
     const out = folders();
     const cdktf = path.join(root, "iac/node_modules/.bin/cdktf");
+    const env = { ...process.env, CHECKPOINT_DISABLE: "1", GPP_DEPLOYMENT: "gpp0", GPP_DEPLOYMENTS_DIR: "" };
     synthesizeEverything([loadDefaultDeployment()], out);
+    const bundled = spawnSync(process.execPath, [launcher], { env, encoding: "utf8", timeout: 240_000 });
+    expect(bundled.status, bundled.stderr).toBe(0);
     for (const pkg of ["iac", "helm"] as const) {
       const cli = path.join(out.parent, `cli-${pkg}`);
-      const run = spawnSync(cdktf, ["synth", "--output", cli], {
-        cwd: path.join(root, pkg),
-        env: { ...process.env, CHECKPOINT_DISABLE: "1", GPP_DEPLOYMENT: "gpp0", GPP_DEPLOYMENTS_DIR: "" },
-        encoding: "utf8",
-        timeout: 240_000,
-      });
+      const run = spawnSync(cdktf, ["synth", "--output", cli], { cwd: path.join(root, pkg), env, encoding: "utf8", timeout: 240_000 });
       expect(run.status, run.stderr).toBe(0);
-      expect(files(out[pkg])).toEqual(files(cli));
-      for (const f of files(cli)) expect(readFileSync(path.join(out[pkg], f)).equals(readFileSync(path.join(cli, f))), f).toBe(true);
+      for (const written of [out[pkg], repositoryOutputs[pkg]]) {
+        expect(files(written).filter(isSynthOutput), written).toEqual(files(cli));
+        for (const f of files(cli)) expect(readFileSync(path.join(written, f)).equals(readFileSync(path.join(cli, f))), `${written}/${f}`).toBe(true);
+      }
     }
   }, 480_000);
+
+  it("keys the bundle on every source it holds from each package, and on the lockfile for node_modules", () => {
+    const run = spawnSync(process.execPath, [launcher, "--help"], { encoding: "utf8", timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(root, "tools/synth/node_modules/.cache/synth-bundle/manifest.json"), "utf8")) as { files: Record<string, string> };
+    expect(Object.keys(manifest.files)).toEqual(
+      expect.arrayContaining(["tools/synth/src/cli.ts", "tools/synth/src/write.ts", "iac/src/stack.ts", "iac/src/vpc-module/vpc-module-6.6.0.interface.json", "helm/src/stack.ts", "helm/src/chart-values.ts", "libs/deployment/src/schema.ts", "libs/stack/src/index.ts", "helm/package.json", "pnpm-lock.yaml"]),
+    );
+    expect(Object.keys(manifest.files).filter((f) => f.includes("node_modules"))).toEqual([]);
+  });
 });

@@ -1,0 +1,123 @@
+// @ts-check
+/**
+ * Bundles the synth entry point and everything it imports (the stack code of iac and helm, cdktf, the
+ * provider bindings) into one CommonJS file, so `pnpm synth` runs plain `node` instead of the cdktf CLI
+ * and on-the-fly TypeScript. Plain JavaScript: it must run before anything is transpiled.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/**
+ * A module's own location, which bundling would otherwise turn into the bundle's: `import.meta.url` (and
+ * its `dirname`/`filename`) in ES modules, `__filename`/`__dirname` in CommonJS ones. helm's CHART_DIR and
+ * the deployments folder are found this way, and cdktf runs its own fs.js as a child for archive assets.
+ */
+const OWN_LOCATION = /\bimport\.meta\.(url|dirname|filename)\b|(?<![\w$.])(__filename|__dirname)(?![\w$])/g;
+
+/** @type {Readonly<Record<string, "ts" | "tsx" | "js" | "json">>} */
+const LOADERS = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".json": "json" };
+
+/** Files beside the bundled ones that change what esbuild makes of them, besides their contents. */
+const PACKAGE_CONFIG_FILES = ["package.json", "tsconfig.json"];
+const ROOT_CONFIG_FILES = ["pnpm-lock.yaml", "tsconfig.base.json"];
+
+/** A bundling that failed, e.g. on a syntax error in a source: one line per problem, `file:line:column: text`. */
+export class BundleError extends Error {}
+
+/** @param {string | Buffer} data */
+export const sha256 = (data) => createHash("sha256").update(data).digest("hex");
+
+/** @param {string} file @param {string} root */
+const isWorkspaceFile = (file, root) => file.startsWith(root + path.sep) && !file.split(path.sep).includes("node_modules");
+
+/**
+ * Replaces a module's references to its own location with string literals of its real path.
+ * @param {string} text @param {string} file
+ */
+export function substituteOwnLocation(text, file) {
+  return text.replace(OWN_LOCATION, (_match, meta, cjs) => {
+    if (meta === "url") return JSON.stringify(pathToFileURL(file).href);
+    if (meta === "dirname" || cjs === "__dirname") return JSON.stringify(path.dirname(file));
+    return JSON.stringify(file);
+  });
+}
+
+/** The folder of the package.json nearest to `file`, at or below `root`. @param {string} file @param {string} root */
+function packageDir(file, root) {
+  for (let dir = path.dirname(file); dir.startsWith(root); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (dir === root) break;
+  }
+  return root;
+}
+
+/**
+ * @typedef {object} BuiltBundle
+ * @property {string} code the CommonJS bundle
+ * @property {Record<string, string>} files sha256 of every file the cache key covers, by path relative to `root`:
+ *   the workspace sources exactly as they were bundled, the package.json and tsconfig.json of their packages,
+ *   the lockfile (which stands for everything under node_modules) and this recipe
+ */
+
+/**
+ * @param {{ entry: string, root: string }} options absolute paths: the TypeScript entry point and the
+ *   repository root (where pnpm-lock.yaml is)
+ * @returns {Promise<BuiltBundle>}
+ */
+export async function buildBundle({ entry, root }) {
+  const { build } = await import("esbuild");
+  /** @type {Record<string, string>} */
+  const files = {};
+  /** @type {Set<string>} */
+  const packages = new Set();
+  /** @type {import("esbuild").Plugin} */
+  const ownLocation = {
+    name: "own-location",
+    setup(context) {
+      context.onLoad({ filter: /.*/, namespace: "file" }, (args) => {
+        const loader = LOADERS[path.extname(args.path)];
+        const workspace = isWorkspaceFile(args.path, root);
+        if (!loader && !workspace) return undefined;
+        const bytes = readFileSync(args.path);
+        if (workspace) {
+          files[path.relative(root, args.path)] = sha256(bytes);
+          packages.add(packageDir(args.path, root));
+        }
+        if (!loader) return undefined;
+        const text = bytes.toString("utf8");
+        const contents = substituteOwnLocation(text, args.path);
+        // Unchanged dependencies are left to esbuild; workspace files are returned as they were hashed.
+        if (contents === text && !workspace) return undefined;
+        return { contents, loader, resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: root,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    // Class and function names as in the sources (esbuild renames clashing ones otherwise), so nothing
+    // that reads a name, e.g. in an error message, differs from a run of the sources.
+    keepNames: true,
+    write: false,
+    logLevel: "silent",
+    plugins: [ownLocation],
+  }).catch((/** @type {unknown} */ error) => {
+    const problems = /** @type {{ errors?: import("esbuild").Message[] }} */ (error).errors;
+    if (!problems?.length) throw error;
+    const where = (/** @type {import("esbuild").Message} */ m) => (m.location ? `${path.resolve(root, m.location.file)}:${m.location.line}:${m.location.column + 1}: ` : "");
+    throw new BundleError(problems.map((m) => `${where(m)}${m.text}`).join("\n"));
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error(`esbuild wrote no output for ${entry}`);
+  const config = new Set([...ROOT_CONFIG_FILES.map((name) => path.join(root, name)), ...[...packages].flatMap((dir) => PACKAGE_CONFIG_FILES.map((name) => path.join(dir, name)))]);
+  for (const file of [...config, fileURLToPath(import.meta.url)]) {
+    files[path.relative(root, file)] = existsSync(file) ? sha256(readFileSync(file)) : "absent";
+  }
+  return { code: output.text, files };
+}
