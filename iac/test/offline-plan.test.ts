@@ -3,7 +3,7 @@ import { OFFLINE_ACCOUNT_ID, OFFLINE_CALLER_ARN } from "../plan/prepare";
 import { openOfflinePlanner, type OfflinePlanner, type OfflinePlanResult, type ResourceChange } from "../plan/run";
 import { countByType, planSummary } from "../plan/summary";
 import { findOfflineTools } from "../plan/tools";
-import { defaultDoc, prodDoc, synthIac } from "./helpers";
+import { prodDoc, synthIac } from "./helpers";
 
 const tools = findOfflineTools();
 if (!tools.ok) console.warn(`SKIPPED offline terraform validate/plan tests: ${tools.reason}`);
@@ -33,9 +33,14 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   beforeAll(() => {
     planner = openOfflinePlanner(ready, { lanes: 2 });
     planned("dev", () => planOf());
-    planned("prod", () => planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } }));
-    planned("doubled", () =>
-      planOf({ ...defaultDoc, cluster: { admin_principal_arns: [OFFLINE_CALLER_ARN] }, ingress: { hosted_zone: "example.org", base_domain: "gpp0.example.org" } }),
+    // prod also lists the deploying role among its admins, and serves TLS: one plan for both checks.
+    planned("prod", () =>
+      planOf({
+        ...prodDoc,
+        cluster: { ...prodDoc.cluster, admin_principal_arns: [...prodDoc.cluster.admin_principal_arns, OFFLINE_CALLER_ARN] },
+        ingress: { hosted_zone: "example.org", base_domain: "prd1.example.org" },
+        monitoring: { alarm_emails: ["oncall@example.org"] },
+      }),
     );
     planned("creatorEntry", planCreatorEntry);
     planned("wrongType", () => {
@@ -162,7 +167,7 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     prod = await plans.prod!;
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
-    // The applying principal and the two admins; AMP makes the collector's entry itself.
+    // The applying principal (listed among the admins too) and the two admins; AMP makes the collector's entry itself.
     expect(creates(prod).aws_eks_access_entry).toEqual({ create: 3 });
     expect(creates(prod).aws_eks_access_policy_association).toEqual({ create: 3 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
@@ -216,18 +221,19 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(groups.every((g) => (g.tags_all as Record<string, string>).deployment === "gpp0")).toBe(true);
   });
 
-  it("plans one access entry and one admin association when the admins list the deploying role too (and TLS plans offline)", async () => {
-    const doubled = await plans.doubled!;
-    const entries = doubled.plan.resource_changes.filter((c) => c.type === "aws_eks_access_entry");
-    const associations = doubled.plan.resource_changes.filter((c) => c.type === "aws_eks_access_policy_association");
-    expect(entries.map((c) => [c.address.replace(/\.eks_admin_\w+\[/, ".admin["), c.change.after?.principal_arn])).toEqual([
-      [`aws_eks_access_entry.admin[${JSON.stringify(OFFLINE_CALLER_ARN)}]`, OFFLINE_CALLER_ARN],
-    ]);
-    expect(associations.map((c) => c.change.after)).toEqual([
+  it("plans one access entry and one admin association for the deploying role when the admins list it too (and TLS plans offline)", async () => {
+    prod = await plans.prod!;
+    const entries = prod.plan.resource_changes.filter((c) => c.type === "aws_eks_access_entry");
+    const associations = prod.plan.resource_changes.filter((c) => c.type === "aws_eks_access_policy_association");
+    const principals = [...prodDoc.cluster.admin_principal_arns, OFFLINE_CALLER_ARN].sort();
+    expect(entries.map((c) => [c.address.replace(/\.eks_admin_\w+\[/, ".admin["), c.change.after?.principal_arn]).sort()).toEqual(
+      principals.map((arn) => [`aws_eks_access_entry.admin[${JSON.stringify(arn)}]`, arn]),
+    );
+    expect(associations.filter((c) => c.change.after?.principal_arn === OFFLINE_CALLER_ARN).map((c) => c.change.after)).toEqual([
       expect.objectContaining({ principal_arn: OFFLINE_CALLER_ARN, policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" }),
     ]);
-    expect(creates(doubled).aws_acm_certificate).toEqual({ create: 1 });
-    expect(doubled.standIns.map((s) => s.attribute)).toContain("zone_id");
+    expect(creates(prod).aws_acm_certificate).toEqual({ create: 1 });
+    expect(prod.standIns.map((s) => s.attribute)).toContain("zone_id");
   });
 
   /**
