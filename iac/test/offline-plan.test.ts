@@ -33,6 +33,8 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   beforeAll(() => {
     planner = openOfflinePlanner(ready, { lanes: 2 });
     planned("dev", () => planOf());
+    planned("creatorEntry", planCreatorEntry);
+    // Third of the queue, so prod goes to a lane whose provider process has planned another stack already.
     // prod also lists the deploying role among its admins, and serves TLS: one plan for both checks.
     planned("prod", () =>
       planOf({
@@ -42,7 +44,6 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
         monitoring: { alarm_emails: ["oncall@example.org"] },
       }),
     );
-    planned("creatorEntry", planCreatorEntry);
     planned("wrongType", () => {
       const { stack, tf } = synthIac();
       tf.module.vpc.single_nat_gateway = "yes";
