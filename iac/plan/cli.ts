@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deploymentsFromEnvironment, parseCommandLine, runOrExit, stackName } from "@gpp/deployment";
-import { buildIacApp } from "../src/app";
 import { openOfflinePlanner, readStackJson } from "./run";
 import { planSummary } from "./summary";
 import { findOfflineTools } from "./tools";
@@ -30,10 +29,12 @@ async function main(): Promise<void> {
   runOrExit(() => {
     deployments = deploymentsFromEnvironment();
   });
-  // Opened before synthesizing: the provider starts and terraform init runs while the stacks synthesize.
+  // Opened before the stacks' code is even loaded: the provider starts and terraform init runs while the
+  // cdktf bindings load (seconds) and the stacks synthesize.
   const planner = openOfflinePlanner(tools);
   const synthDir = mkdtempSync(path.join(tmpdir(), "iac-synth-"));
   try {
+    const { buildIacApp } = await import("../src/app");
     buildIacApp(deployments, synthDir).app.synth();
     // Every plan first: a failure in any leaves the previous review output as it was.
     const results = [];
