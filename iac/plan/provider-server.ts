@@ -23,8 +23,18 @@ const REATTACH_LINE = /TF_REATTACH_PROVIDERS='([^']+)'/;
  * A shell between node and the provider stops the provider when node's end of its stdin closes: on
  * `stop()`, and also when node dies without running any clean-up (a killed test worker), so a provider
  * never outlives the run that started it. Node cannot ask the kernel for that itself (no PR_SET_PDEATHSIG).
+ * The shell exits with the provider's status when the provider exits first. Its stdin is kept as fd 3
+ * because a background list's own stdin is /dev/null.
  */
-const WATCHDOG = 'trap "" INT; "$0" -debug & provider=$!; read -r _ignored; kill "$provider" 2>/dev/null; wait "$provider"';
+const WATCHDOG = [
+  'trap "" INT',
+  "exec 3<&0",
+  '"$0" -debug </dev/null & provider=$!',
+  '{ read -r _ignored <&3; kill "$provider" 2>/dev/null; } & watcher=$!',
+  'wait "$provider"; status=$?',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join("\n");
 
 /**
  * Starts `binary -debug` with exactly `env` and resolves once it prints its reattach line. A single process
