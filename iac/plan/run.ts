@@ -58,21 +58,20 @@ export interface OfflinePlanOptions {
 }
 
 export interface OfflinePlannerOptions {
-  /**
-   * Plans that may run at once, each in a working folder of its own with a provider process of its own
-   * (one process holds one provider configuration at a time). Default 1.
-   */
-  readonly lanes?: number;
   /** Where the provider schema is cached per provider version and binary; default `iac/node_modules/.cache/gpp-plan`. */
   readonly schemaCacheDir?: string;
 }
 
-/** Plans stacks offline, reusing one provider process and one initialized working folder per lane. */
+/**
+ * Plans stacks offline, one after the other, through one provider process and one initialized working folder.
+ * Two of each, planning two stacks at once, were measured slower on 2 cores, not faster (terraform plan
+ * already uses both), so there is one.
+ */
 export interface OfflinePlanner {
   plan(stackName: string, stackJson: Record<string, unknown>, options?: OfflinePlanOptions): Promise<OfflinePlanResult>;
   /** Whether the provider schema came from the cache rather than from terraform. */
   readonly schemaFromCache: Promise<boolean>;
-  /** Stops the provider processes and removes the working folders. */
+  /** Stops the provider process and removes the working folder. */
   close(): Promise<void>;
 }
 
@@ -108,8 +107,8 @@ export function planDiagnostics(stream: string): Diagnostic[] {
     .map((message) => stripSnippet(message.diagnostic as Diagnostic));
 }
 
-/** One working folder and the provider process its terraform commands attach to. */
-class Lane {
+/** The working folder and the provider process its terraform commands attach to; one command at a time. */
+class Workspace {
   readonly dir = mkdtempSync(path.join(tmpdir(), "offline-plan-"));
   private provider: ProviderServer | undefined;
   private initialized: string | undefined;
@@ -214,48 +213,39 @@ class Lane {
 }
 
 /**
- * Opens a planner: starts each lane's provider and initializes its folder in the background (so this
- * overlaps whatever the caller does next, e.g. synthesizing), and reads the provider schema from the
- * cache or, on a miss, from terraform.
+ * Opens a planner: starts the provider and initializes the folder in the background (so this overlaps
+ * whatever the caller does next, e.g. loading and synthesizing the stacks), and reads the provider schema
+ * from the cache or, on a miss, from terraform.
  *
  * Each plan copies a synthesized stack, swaps the registry VPC module for its interface-generated stand-in
  * and data sources that need AWS for stand-in values, points the provider at the local mirror, removes
  * arguments the mirror's provider does not know, then runs terraform plan (which validates first; no refresh,
- * fake credentials) and returns `terraform show -json`.
+ * fake credentials) and returns `terraform show -json`. Plans asked for at once run in the order asked.
  */
 export function openOfflinePlanner(tools: ReadyTools, options: OfflinePlannerOptions = {}): OfflinePlanner {
-  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 1) }, () => new Lane(tools));
+  const workspace = new Workspace(tools);
   const cacheDir = options.schemaCacheDir ?? DEFAULT_SCHEMA_CACHE_DIR;
-  const first = lanes[0] as Lane;
-  const schema = (async () => cachedProviderSchema(cacheDir, schemaIdentity(tools), async () => (await first.ready, first.providerSchema())))();
+  const schema = (async () => cachedProviderSchema(cacheDir, schemaIdentity(tools), async () => (await workspace.ready, workspace.providerSchema())))();
   schema.catch(() => undefined); // reported to whoever awaits a plan
-
-  // A lane runs one plan at a time; a plan waits for the first free lane.
-  const idle = [...lanes];
-  const waiting: ((lane: Lane) => void)[] = [];
-  const acquire = () => new Promise<Lane>((resolve) => (idle.length > 0 ? resolve(idle.shift() as Lane) : waiting.push(resolve)));
-  const release = (lane: Lane) => {
-    const next = waiting.shift();
-    if (next) next(lane);
-    else idle.push(lane);
-  };
+  // The provider process holds one configuration at a time: one terraform command at a time.
+  let previous: Promise<unknown> = Promise.resolve();
 
   return {
     schemaFromCache: schema.then((s) => s.fromCache),
     async plan(stackName, stackJson, planOptions = {}) {
       const copy = offlineCopy(stackJson, { awsVersion: tools.awsVersion, moduleSources: MODULE_SOURCES });
       const standIns = replaceAwsDataSources(copy);
-      const removed = stripUnknownArguments(copy, (await schema).schema);
-      const lane = await acquire();
-      try {
-        const { validate, plan } = await lane.plan(stackName, copy, planOptions);
+      const result = previous.then(async () => {
+        const removed = stripUnknownArguments(copy, (await schema).schema);
+        const { validate, plan } = await workspace.plan(stackName, copy, planOptions);
         return { stackName, awsVersion: tools.awsVersion, validate, plan, removed, standIns };
-      } finally {
-        release(lane);
-      }
+      });
+      previous = result.catch(() => undefined);
+      return result;
     },
     async close() {
-      await Promise.allSettled(lanes.map((lane) => lane.close()));
+      await previous;
+      await workspace.close();
     },
   };
 }

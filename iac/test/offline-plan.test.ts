@@ -13,8 +13,8 @@ const creates = (result: OfflinePlanResult) => countByType(result.plan.resource_
 
 describe.runIf(tools.ok)("terraform validate and plan against the real AWS provider, offline", () => {
   const ready = tools as Extract<typeof tools, { ok: true }>;
-  // One planner for the file: one provider process and one initialized folder per lane, each plan of the
-  // file started at once and queued for two lanes, each test awaiting the plan it asserts on.
+  // One planner for the file: one provider process and one initialized folder; every plan of the file is
+  // asked for at once and queued, and each test awaits the plan it asserts on.
   let planner: OfflinePlanner;
   const plans: Record<string, Promise<OfflinePlanResult>> = {};
   const planned = (name: string, start: () => Promise<OfflinePlanResult>) => {
@@ -31,10 +31,10 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   const [GUARDED, UNGUARDED] = ["cluster_as_synthesized", "cluster_without_lifecycle_rule"];
 
   beforeAll(() => {
-    planner = openOfflinePlanner(ready, { lanes: 2 });
+    planner = openOfflinePlanner(ready);
     planned("dev", () => planOf());
     planned("creatorEntry", planCreatorEntry);
-    // Third of the queue, so prod goes to a lane whose provider process has planned another stack already.
+    // After two plans of gpp0, so prod's own default tags show that no configuration carries over in the provider process.
     // prod also lists the deploying role among its admins, and serves TLS: one plan for both checks.
     planned("prod", () =>
       planOf({
