@@ -32,7 +32,7 @@ const WATCHDOG = [
   '"$0" -debug </dev/null & provider=$!',
   '{ read -r _ignored <&3; kill "$provider" 2>/dev/null; } & watcher=$!',
   'wait "$provider"; status=$?',
-  'kill "$watcher" 2>/dev/null',
+  'kill "$watcher" 2>/dev/null; wait "$watcher"',
   'exit "$status"',
 ].join("\n");
 
