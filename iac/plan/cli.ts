@@ -7,8 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { deploymentsFromEnvironment, parseCommandLine, runOrExit, stackName } from "@gpp/deployment";
-import { buildIacApp } from "../src/app";
-import { offlinePlan, readStackJson } from "./run";
+import { openOfflinePlanner, readStackJson } from "./run";
 import { planSummary } from "./summary";
 import { findOfflineTools } from "./tools";
 
@@ -18,7 +17,7 @@ async function main(): Promise<void> {
   parseCommandLine({
     command: "pnpm plan",
     description:
-      "Synthesizes every iac stack and plans it offline (terraform init, validate, plan against the local provider mirror),\n" +
+      "Synthesizes every iac stack and plans it offline (terraform plan, which validates first, against the local provider mirror),\n" +
       "then writes iac/cdktf.out/plan/<stack>/plan.json and summary.md. Exit 3 when terraform or the mirror is missing.",
   });
   const tools = findOfflineTools();
@@ -30,14 +29,18 @@ async function main(): Promise<void> {
   runOrExit(() => {
     deployments = deploymentsFromEnvironment();
   });
+  // Opened before the stacks' code is even loaded: the provider starts and terraform init runs while the
+  // cdktf bindings load (seconds) and the stacks synthesize.
+  const planner = openOfflinePlanner(tools);
   const synthDir = mkdtempSync(path.join(tmpdir(), "iac-synth-"));
   try {
+    const { buildIacApp } = await import("../src/app");
     buildIacApp(deployments, synthDir).app.synth();
     // Every plan first: a failure in any leaves the previous review output as it was.
     const results = [];
     for (const deployment of deployments) {
       const name = stackName(deployment, "iac");
-      results.push(await offlinePlan(name, readStackJson(synthDir, name), tools));
+      results.push(await planner.plan(name, readStackJson(synthDir, name)));
     }
     if (process.env.GPP_DEPLOYMENT === undefined) rmSync(outRoot, { recursive: true, force: true });
     for (const result of results) {
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(synthDir, { recursive: true, force: true });
+    await planner.close();
   }
 }
 

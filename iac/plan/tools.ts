@@ -5,7 +5,14 @@ import semver from "semver";
 
 /** Where terraform and the offline provider mirror are, or why not. */
 export type OfflineTools =
-  | { readonly ok: true; readonly terraform: string; readonly mirrorDir: string; readonly awsVersion: string }
+  | {
+      readonly ok: true;
+      readonly terraform: string;
+      readonly mirrorDir: string;
+      readonly awsVersion: string;
+      /** The provider binary inside the mirror, which the offline plan runs as one long-lived process. */
+      readonly awsProvider: string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 function isExecutable(file: string): boolean {
@@ -43,24 +50,29 @@ export function mirrorCandidates(env: NodeJS.ProcessEnv = process.env): string[]
   ].filter((dir): dir is string => Boolean(dir));
 }
 
+/** The executable `terraform-provider-aws*` of one version in a mirror's unpacked layout, if there is one. */
+function providerBinary(providerDir: string, version: string): string | undefined {
+  const platformDir = path.join(providerDir, version, terraformPlatform());
+  try {
+    const name = readdirSync(platformDir).find((f) => f.startsWith("terraform-provider-aws") && isExecutable(path.join(platformDir, f)));
+    return name && path.join(platformDir, name);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The newest hashicorp/aws version in the first mirror folder that has one for this platform. */
-export function findAwsMirror(env: NodeJS.ProcessEnv = process.env): { dir: string; version: string } | undefined {
+export function findAwsMirror(env: NodeJS.ProcessEnv = process.env): { dir: string; version: string; binary: string } | undefined {
   for (const dir of mirrorCandidates(env)) {
     const providerDir = path.join(dir, "registry.terraform.io/hashicorp/aws");
     let versions: string[];
     try {
-      versions = readdirSync(providerDir).filter((v) => {
-        try {
-          return readdirSync(path.join(providerDir, v, terraformPlatform())).some((f) => f.startsWith("terraform-provider-aws"));
-        } catch {
-          return false;
-        }
-      });
+      versions = readdirSync(providerDir).filter((v) => semver.valid(v) && providerBinary(providerDir, v));
     } catch {
       continue;
     }
-    const newest = versions.filter((v) => semver.valid(v)).sort(semver.compare).pop();
-    if (newest) return { dir, version: newest };
+    const newest = versions.sort(semver.compare).pop();
+    if (newest) return { dir, version: newest, binary: providerBinary(providerDir, newest) as string };
   }
   return undefined;
 }
@@ -75,5 +87,5 @@ export function findOfflineTools(env: NodeJS.ProcessEnv = process.env): OfflineT
       reason: `no hashicorp/aws provider for ${terraformPlatform()} in a local mirror (looked in ${mirrorCandidates(env).join(", ")}; set GPP_TF_PLUGIN_MIRROR)`,
     };
   }
-  return { ok: true, terraform, mirrorDir: mirror.dir, awsVersion: mirror.version };
+  return { ok: true, terraform, mirrorDir: mirror.dir, awsVersion: mirror.version, awsProvider: mirror.binary };
 }

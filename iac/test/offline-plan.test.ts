@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OFFLINE_ACCOUNT_ID, OFFLINE_CALLER_ARN } from "../plan/prepare";
-import { offlinePlan, type OfflinePlanResult, type ResourceChange } from "../plan/run";
+import { openOfflinePlanner, type OfflinePlanner, type OfflinePlanResult, type ResourceChange } from "../plan/run";
 import { countByType, planSummary } from "../plan/summary";
 import { findOfflineTools } from "../plan/tools";
-import { defaultDoc, prodDoc, synthIac } from "./helpers";
+import { prodDoc, synthIac } from "./helpers";
 
 const tools = findOfflineTools();
 if (!tools.ok) console.warn(`SKIPPED offline terraform validate/plan tests: ${tools.reason}`);
@@ -13,15 +13,52 @@ const creates = (result: OfflinePlanResult) => countByType(result.plan.resource_
 
 describe.runIf(tools.ok)("terraform validate and plan against the real AWS provider, offline", () => {
   const ready = tools as Extract<typeof tools, { ok: true }>;
+  // One planner for the file: one provider process and one initialized folder; every plan of the file is
+  // asked for at once and queued, and each test awaits the plan it asserts on.
+  let planner: OfflinePlanner;
+  const plans: Record<string, Promise<OfflinePlanResult>> = {};
+  const planned = (name: string, start: () => Promise<OfflinePlanResult>) => {
+    const result = start();
+    result.catch(() => undefined); // the test that awaits it reports the failure
+    plans[name] = result;
+  };
   const planOf = (doc?: object) => {
     const { stack, tf } = synthIac(doc);
-    return offlinePlan(stack.node.id, tf, ready);
+    return planner.plan(stack.node.id, tf);
   };
   let dev: OfflinePlanResult;
   let prod: OfflinePlanResult;
+  const [GUARDED, UNGUARDED] = ["cluster_as_synthesized", "cluster_without_lifecycle_rule"];
+
+  beforeAll(() => {
+    planner = openOfflinePlanner(ready);
+    planned("dev", () => planOf());
+    planned("creatorEntry", planCreatorEntry);
+    // After two plans of gpp0, so prod's own default tags show that no configuration carries over in the provider process.
+    // prod also lists the deploying role among its admins, and serves TLS: one plan for both checks.
+    planned("prod", () =>
+      planOf({
+        ...prodDoc,
+        cluster: { ...prodDoc.cluster, admin_principal_arns: [...prodDoc.cluster.admin_principal_arns, OFFLINE_CALLER_ARN] },
+        ingress: { hosted_zone: "example.org", base_domain: "prd1.example.org" },
+        monitoring: { alarm_emails: ["oncall@example.org"] },
+      }),
+    );
+    planned("wrongType", () => {
+      const { stack, tf } = synthIac();
+      tf.module.vpc.single_nat_gateway = "yes";
+      return planner.plan(stack.node.id, tf);
+    });
+    planned("undeclared", () => {
+      const { stack, tf } = synthIac();
+      tf.module.vpc.enable_ipv7 = true;
+      return planner.plan(stack.node.id, tf);
+    });
+  });
+  afterAll(() => planner?.close());
 
   it("plans the default deployment: network, 4 roles, KMS key, log groups, cluster, access, add-ons, alerting and budget", async () => {
-    dev = await planOf();
+    dev = await plans.dev!;
     expect(dev.validate.valid).toBe(true);
     const counts = creates(dev);
     expect(counts).toMatchObject({
@@ -131,14 +168,17 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   });
 
   it("plans prod with a NAT gateway in each of the three AZs and the allowlisted endpoint", async () => {
-    prod = await planOf({ ...prodDoc, monitoring: { alarm_emails: ["oncall@example.org"] } });
+    prod = await plans.prod!;
     expect(creates(prod).aws_sns_topic_subscription).toEqual({ create: 1 });
     expect(creates(prod).aws_nat_gateway).toEqual({ create: 3 });
-    // The applying principal and the two admins; AMP makes the collector's entry itself.
+    // The applying principal (listed among the admins too) and the two admins; AMP makes the collector's entry itself.
     expect(creates(prod).aws_eks_access_entry).toEqual({ create: 3 });
     expect(creates(prod).aws_eks_access_policy_association).toEqual({ create: 3 });
     const [cluster] = after(prod.plan.resource_changes, "aws_eks_cluster");
     expect(cluster?.vpc_config).toEqual([expect.objectContaining({ public_access_cidrs: ["198.51.100.0/24"] })]);
+    // The provider process planned other stacks before this one: its default tags are this stack's own.
+    const [vpc] = after(prod.plan.resource_changes, "aws_vpc");
+    expect(vpc?.tags_all).toMatchObject({ env: "prod", deployment: "prd1" });
   });
 
   it("accepts every input the dev and prod stacks pass the module, checked against its declared types", () => {
@@ -148,9 +188,8 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
   });
 
   it("fails validation when the module is passed a value of the wrong type, as the real module's variables.tf would", async () => {
-    const { stack, tf } = synthIac();
-    tf.module.vpc.single_nat_gateway = "yes";
-    await expect(offlinePlan(stack.node.id, tf, ready)).rejects.toThrow(/terraform validate failed[\s\S]*single_nat_gateway[\s\S]*a bool is required/);
+    // terraform plan validates first and stops there, with terraform validate's diagnostic.
+    await expect(plans.wrongType).rejects.toThrow(/failed for dev-iac-gpp0 \(validation and planning\):[\s\S]*single_nat_gateway[\s\S]*a bool is required/);
   });
 
   it("plans the data sources that need AWS with stand-ins, and says so in the summary", () => {
@@ -186,27 +225,28 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     expect(groups.every((g) => (g.tags_all as Record<string, string>).deployment === "gpp0")).toBe(true);
   });
 
-  it("plans one access entry and one admin association when the admins list the deploying role too (and TLS plans offline)", async () => {
-    const doubled = await planOf({
-      ...defaultDoc,
-      cluster: { admin_principal_arns: [OFFLINE_CALLER_ARN] },
-      ingress: { hosted_zone: "example.org", base_domain: "gpp0.example.org" },
-    });
-    const entries = doubled.plan.resource_changes.filter((c) => c.type === "aws_eks_access_entry");
-    const associations = doubled.plan.resource_changes.filter((c) => c.type === "aws_eks_access_policy_association");
-    expect(entries.map((c) => [c.address.replace(/\.eks_admin_\w+\[/, ".admin["), c.change.after?.principal_arn])).toEqual([
-      [`aws_eks_access_entry.admin[${JSON.stringify(OFFLINE_CALLER_ARN)}]`, OFFLINE_CALLER_ARN],
-    ]);
-    expect(associations.map((c) => c.change.after)).toEqual([
+  it("plans one access entry and one admin association for the deploying role when the admins list it too (and TLS plans offline)", async () => {
+    prod = await plans.prod!;
+    const entries = prod.plan.resource_changes.filter((c) => c.type === "aws_eks_access_entry");
+    const associations = prod.plan.resource_changes.filter((c) => c.type === "aws_eks_access_policy_association");
+    const principals = [...prodDoc.cluster.admin_principal_arns, OFFLINE_CALLER_ARN].sort();
+    expect(entries.map((c) => [c.address.replace(/\.eks_admin_\w+\[/, ".admin["), c.change.after?.principal_arn]).sort()).toEqual(
+      principals.map((arn) => [`aws_eks_access_entry.admin[${JSON.stringify(arn)}]`, arn]),
+    );
+    expect(associations.filter((c) => c.change.after?.principal_arn === OFFLINE_CALLER_ARN).map((c) => c.change.after)).toEqual([
       expect.objectContaining({ principal_arn: OFFLINE_CALLER_ARN, policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy" }),
     ]);
-    expect(creates(doubled).aws_acm_certificate).toEqual({ create: 1 });
-    expect(doubled.standIns.map((s) => s.attribute)).toContain("zone_id");
+    expect(creates(prod).aws_acm_certificate).toEqual({ create: 1 });
+    expect(prod.standIns.map((s) => s.attribute)).toContain("zone_id");
   });
 
-  it("keeps a cluster created with EKS's creator entry instead of replacing it (the flag forces replacement)", async () => {
+  /**
+   * One plan of two copies of the cluster, both recorded by an earlier apply with EKS's creator entry: the
+   * stack's own (with its lifecycle rule) and one without the rule.
+   */
+  function planCreatorEntry(): Promise<OfflinePlanResult> {
     const { stack, tf } = synthIac();
-    const [key, cluster] = Object.entries(tf.resource.aws_eks_cluster as Record<string, Record<string, unknown>>)[0]!;
+    const cluster = Object.values(tf.resource.aws_eks_cluster as Record<string, Record<string, unknown>>)[0]!;
     // The cluster alone, its references resolved to what an earlier apply recorded.
     const literal = {
       ...cluster,
@@ -219,7 +259,8 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
     };
     // The offline copy swaps module.vpc for its stand-in, so the module stays, with its defaults.
     const module = { vpc: { source: tf.module.vpc.source, version: tf.module.vpc.version } };
-    const minimal = { terraform: tf.terraform, provider: tf.provider, module, resource: { aws_eks_cluster: { [key]: literal } } };
+    const clusters = { [GUARDED]: literal, [UNGUARDED]: { ...literal, lifecycle: undefined } };
+    const config = { terraform: tf.terraform, provider: tf.provider, module, resource: { aws_eks_cluster: clusters } };
     const recorded = {
       ...literal,
       id: "dev-eks-gpp0",
@@ -236,36 +277,35 @@ describe.runIf(tools.ok)("terraform validate and plan against the real AWS provi
       tags_all: {},
       lifecycle: undefined,
     };
-    const state = (attributes: object) => ({
+    const state = {
       version: 4,
       terraform_version: "1.11.0",
       serial: 1,
       lineage: "00000000-0000-0000-0000-000000000001",
       outputs: {},
-      resources: [
-        {
-          mode: "managed",
-          type: "aws_eks_cluster",
-          name: key,
-          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-          instances: [{ schema_version: 1, attributes: JSON.parse(JSON.stringify(attributes)), sensitive_attributes: [] }],
-        },
-      ],
-    });
-    const clusterChange = async (config: object) =>
-      (await offlinePlan(stack.node.id, config as Record<string, unknown>, ready, { state: state(recorded) })).plan.resource_changes.find((c) => c.type === "aws_eks_cluster")!;
+      resources: Object.keys(clusters).map((name) => ({
+        mode: "managed",
+        type: "aws_eks_cluster",
+        name,
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [{ schema_version: 1, attributes: JSON.parse(JSON.stringify(recorded)), sensitive_attributes: [] }],
+      })),
+    };
+    return planner.plan(stack.node.id, config, { state });
+  }
 
-    const kept = await clusterChange(minimal);
+  it("keeps a cluster created with EKS's creator entry instead of replacing it (the flag forces replacement)", async () => {
+    const changes = (await plans.creatorEntry!).plan.resource_changes;
+    const clusterChange = (name: string) => changes.find((c) => c.address === `aws_eks_cluster.${name}`)!;
+    const kept = clusterChange(GUARDED);
     expect(kept.change.actions).not.toContain("delete");
     // Without the lifecycle rule the same state is replaced, for this attribute: the provider marks it ForceNew.
-    const unguarded = await clusterChange({ ...minimal, resource: { aws_eks_cluster: { [key]: { ...literal, lifecycle: undefined } } } });
+    const unguarded = clusterChange(UNGUARDED);
     expect(unguarded.change.actions).toEqual(["delete", "create"]);
     expect((unguarded as unknown as { change: { replace_paths?: unknown[] } }).change.replace_paths).toEqual([["access_config", 0, "bootstrap_cluster_creator_admin_permissions"]]);
-  }, 600_000); // two plans
+  });
 
   it("fails validation when the module is passed a variable the pinned version does not declare", async () => {
-    const { stack, tf } = synthIac();
-    tf.module.vpc.enable_ipv7 = true;
-    await expect(offlinePlan(stack.node.id, tf, ready)).rejects.toThrow(/terraform validate failed[\s\S]*enable_ipv7/);
+    await expect(plans.undeclared).rejects.toThrow(/failed for dev-iac-gpp0 \(validation and planning\):[\s\S]*enable_ipv7/);
   });
 });
