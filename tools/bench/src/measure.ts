@@ -78,7 +78,7 @@ export type PlanMeasurement =
   | { readonly skipped: false; readonly stackName: string; readonly awsVersion: string; readonly samples: readonly CommandFigures[] }
   | { readonly skipped: true; readonly reason: string };
 
-/** `pnpm plan` of the default deployment end to end (synth, terraform init, validate, plan against the local mirror). */
+/** `pnpm plan` of the default deployment end to end (synth, terraform init and plan, which validates first, against the local mirror through one provider process). */
 export async function measurePnpmPlan(runs: number, onRun: (sample: CommandSample) => void): Promise<PlanMeasurement> {
   const { findOfflineTools } = await import("iac/plan-tools");
   const tools = findOfflineTools();

@@ -64,7 +64,7 @@ function targetsSection(results: BenchResults): string[] {
     `\`pnpm synth\` writes both stacks of the default deployment (\`GPP_DEPLOYMENT=gpp0\`): one warm-up run (which also rebuilds the synth`,
     `bundle if a source changed), then ${synth.length} run${synth.length === 1 ? "" : "s"}, each followed by one of the floor \`node -e 0\`, the cost of starting Node at all.`,
     "Peak RSS is that of the largest process in the command's tree (GNU time's `%M`). `pnpm plan` plans the same deployment",
-    `offline (synth, \`terraform init\`, \`validate\`, \`plan\`). \`bash .ci/run\` runs in a fresh clone of the committed HEAD with \`CI=true\`,`,
+    `offline (synth, \`terraform init\` and \`plan\`, which validates first, on one provider process). \`bash .ci/run\` runs in a fresh clone of the committed HEAD with \`CI=true\`,`,
     "on this machine's already-warm package store, once. Ratio: median / target (at most 1 is within target).",
     "",
     markdownTable(["figure", "median", "range", "target", "floor", "ratio", "verdict"], rows),
@@ -131,7 +131,7 @@ export function renderReport(results: BenchResults): string {
   const plan = results.plan.skipped
     ? `Skipped: ${results.plan.reason}.`
     : [
-        `\`pnpm plan\` with \`GPP_DEPLOYMENT=gpp0\`, end to end: synthesis of \`${results.plan.stackName}\`, then \`terraform init\`, \`validate\` and \`plan\``,
+        `\`pnpm plan\` with \`GPP_DEPLOYMENT=gpp0\`, end to end: synthesis of \`${results.plan.stackName}\`, then \`terraform init\` and \`plan\` (which validates first) on one provider process`,
         `against the local hashicorp/aws ${results.plan.awsVersion} mirror, median of ${results.plan.samples.length} runs:`,
         `**${formatDuration(median(results.plan.samples.map((s) => s.ms)))}** (runs: ${results.plan.samples.map((s) => formatDuration(s.ms)).join(", ")}).`,
       ].join("\n");
