@@ -7,15 +7,17 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * takes the packages by name, so iac's offline plan would start last and end the run alone. A package's
  * files stay together: a worker is reused (see `isolate: false` in the packages' configs) only for the
  * next file of the same package. Durations come from vitest's cache of the last run here; a fresh clone
- * has none, and then the larger file counts as the longer.
+ * has none, and then the larger file counts as the longer (iac's offline plan then starts after the
+ * helm, policy, deployment, srv and bash files have been handed out).
  */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const key = (file: TestSpecification) => `${file.project.name}:${path.relative(this.ctx.config.root, file.moduleId)}`;
     const durations = new Map(files.map((f) => [f, this.ctx.cache.getFileTestResults(key(f))?.duration]));
-    const byDuration = [...durations.values()].every((d) => d !== undefined);
+    // One unit for all: durations once any are known (a file new since the last run counts as quick), else sizes.
+    const byDuration = [...durations.values()].some((d) => d !== undefined);
     const weight = (file: TestSpecification): number =>
-      byDuration ? (durations.get(file) as number) : (this.ctx.cache.getFileStats(key(file))?.size ?? 0);
+      byDuration ? (durations.get(file) ?? 0) : (this.ctx.cache.getFileStats(key(file))?.size ?? 0);
     const heaviest = new Map<string, number>();
     for (const file of files) heaviest.set(file.project.name, Math.max(heaviest.get(file.project.name) ?? 0, weight(file)));
     const ofProject = (file: TestSpecification) => heaviest.get(file.project.name) as number;
