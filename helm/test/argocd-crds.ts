@@ -55,7 +55,8 @@ export function argoCdValidators(gitDir: string, ref: string): Map<string, Valid
   const cached = compiled.get(`${gitDir}@${ref}`);
   if (cached) return cached;
   // Formats (int64, date-time) are the API server's business; the CRDs' structure is what is checked.
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+  // No code optimisation: the same checks, compiled in about half the time (the ApplicationSet CRD is 1.4 MB).
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { optimize: false } });
   const validators = new Map<string, ValidateFunction>();
   for (const file of ["application-crd.yaml", "applicationset-crd.yaml", "appproject-crd.yaml"]) {
     const crd = YAML.parse(gitShow(gitDir, ref, `manifests/crds/${file}`)) as {

@@ -38,11 +38,31 @@ const TENANTS = [
   "    rollout_group: canary",
 ];
 
+const synthesized = new Map<string, SynthesizedStack>();
+/**
+ * The helm stack of a descriptor with these tenants, synthesized once per file (a 500-tenant synth takes
+ * seconds, and several tests read the same stacks); each caller gets its own copy to read.
+ */
+function stackOf(tenants: string[], options: { gitops: boolean; env?: string }): SynthesizedStack {
+  const key = JSON.stringify([tenants, options.gitops, options.env ?? "dev"]);
+  let stack = synthesized.get(key);
+  if (!stack) synthesized.set(key, (stack = synthesize(descriptor(tenants, options))));
+  return structuredClone(stack);
+}
+
 const resourceCount = (stack: SynthesizedStack): number => Object.values(stack.resource).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 const tenantIds = (n: number) => Array.from({ length: n }, (_, i) => `  - id: t${String(i).padStart(4, "0")}`);
 
 const workDir = mkdtempSync(path.join(tmpdir(), "helm-gitops-test-"));
+const renders = new Map<string, Manifest[]>();
+/** `helm template` of a chart; the same release, chart and values are rendered once per file (each caller gets a copy). */
 function helmTemplate(release: string, chartDir: string, namespace: string, values: unknown): Manifest[] {
+  const key = JSON.stringify([release, chartDir, namespace, values]);
+  let objects = renders.get(key);
+  if (!objects) renders.set(key, (objects = renderChart(release, chartDir, namespace, values)));
+  return structuredClone(objects);
+}
+function renderChart(release: string, chartDir: string, namespace: string, values: unknown): Manifest[] {
   const file = path.join(workDir, `values-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(values));
   const result = spawnSync(helmPath, ["template", release, chartDir, "--namespace", namespace, "-f", file], { encoding: "utf8", timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
@@ -121,18 +141,18 @@ function applicationObjects(app: Application): Manifest[] {
 
 describe("Terraform's work per tenant", () => {
   it("is 4 resources per tenant in terraform mode and constant in N in argocd mode (N = 10, 100, 500, 1000)", () => {
-    const terraform = [10, 100, 500].map((n) => resourceCount(synthesize(descriptor(tenantIds(n), { gitops: false }))));
+    const terraform = [10, 100, 500].map((n) => resourceCount(stackOf(tenantIds(n), { gitops: false })));
     const base = (terraform[0] as number) - 4 * 10;
     expect(terraform).toEqual([10, 100, 500].map((n) => 4 * n + base));
-    const argocd = [10, 100, 500, 1000].map((n) => resourceCount(synthesize(descriptor(tenantIds(n), { gitops: true }))));
+    const argocd = [10, 100, 500, 1000].map((n) => resourceCount(stackOf(tenantIds(n), { gitops: true })));
     expect(new Set(argocd).size).toBe(1);
     // The cluster-wide part plus Argo CD's namespace and release and the delivery release.
     expect(argocd[0]).toBe(base + 3);
   });
 
   it("adding tenant 501 changes only the delivery release (and the NodePool's limits when the new quota moves them)", () => {
-    const before = synthesize(descriptor(tenantIds(500), { gitops: true }));
-    const after = synthesize(descriptor(tenantIds(501), { gitops: true }));
+    const before = stackOf(tenantIds(500), { gitops: true });
+    const after = stackOf(tenantIds(501), { gitops: true });
     const changed: string[] = [];
     for (const [type, byName] of Object.entries(after.resource)) {
       for (const [name, body] of Object.entries(byName)) {
@@ -143,14 +163,14 @@ describe("Terraform's work per tenant", () => {
   });
 
   it("keeps the ApplicationSet of 1000 tenants under the 1.5 MiB etcd request limit", () => {
-    const { applicationSet } = { applicationSet: JSON.parse(deliveryRelease(synthesize(descriptor(tenantIds(1000), { gitops: true }))).values[0]).objects[1] };
+    const { applicationSet } = { applicationSet: JSON.parse(deliveryRelease(stackOf(tenantIds(1000), { gitops: true })).values[0]).objects[1] };
     expect(Buffer.byteLength(JSON.stringify(applicationSet))).toBeLessThan(1.5 * 1024 * 1024);
   });
 });
 
 describe.skipIf(!helm.found)("both modes create the same objects", () => {
-  const terraformStack = synthesize(descriptor(TENANTS, { gitops: false }));
-  const argocdStack = synthesize(descriptor(TENANTS, { gitops: true }));
+  const terraformStack = stackOf(TENANTS, { gitops: false });
+  const argocdStack = stackOf(TENANTS, { gitops: true });
 
   it("for every tenant: the namespace and its labels, quota, limit range and every object of the chart", () => {
     const viaTerraform = normalise(terraformModeObjects(terraformStack));
@@ -170,7 +190,7 @@ describe.skipIf(!helm.found)("both modes create the same objects", () => {
 });
 
 describe.skipIf(!helm.found)("the ApplicationSet, expanded the way Argo CD does", () => {
-  const { applicationSet, project, applications, rendered } = argoCdDelivery(synthesize(descriptor(TENANTS, { gitops: true })));
+  const { applicationSet, project, applications, rendered } = argoCdDelivery(stackOf(TENANTS, { gitops: true }));
 
   it("renders exactly one AppProject and one ApplicationSet", () => {
     expect(rendered.map((o) => o.kind).sort()).toEqual(["AppProject", "ApplicationSet"]);
@@ -221,7 +241,7 @@ const repo = argoCdRepo();
 if (!repo.found) console.warn(`[Argo CD CRD schema tests skipped] ${repo.reason}`);
 
 describe.skipIf(!repo.found || !helm.found)("the rendered objects against Argo CD's CRD schemas", () => {
-  const { applicationSet, project, applications } = argoCdDelivery(synthesize(descriptor(TENANTS, { gitops: true })));
+  const { applicationSet, project, applications } = argoCdDelivery(stackOf(TENANTS, { gitops: true }));
   // The version the pinned chart installs, and the newest v3.5 patch.
   it.each([ARGOCD_CHART.appVersion, "v3.5.1"])("validate at %s (manifests/crds of argoproj/argo-cd)", (ref) => {
     const validators = argoCdValidators((repo as { gitDir: string }).gitDir, ref);
@@ -242,7 +262,7 @@ describe.skipIf(!repo.found || !helm.found)("the rendered objects against Argo C
 
 describe("Argo CD's values", () => {
   const values = (env: string) => {
-    const release = Object.values(synthesize(descriptor(TENANTS, { gitops: true, env })).resource.helm_release ?? {}).find((r) => r.name === "argocd") as Manifest;
+    const release = Object.values(stackOf(TENANTS, { gitops: true, env }).resource.helm_release ?? {}).find((r) => r.name === "argocd") as Manifest;
     expect(release.version).toBe(ARGOCD_CHART.version);
     return JSON.parse(release.values[0]);
   };

@@ -17,7 +17,7 @@ import { defaultTags } from "@gpp/stack";
 import { Ajv } from "ajv";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { synthCli } from "./synth-cli";
+import { synthInProcess } from "./synth-cli";
 import YAML from "yaml";
 import { WORKLOADS_NODE_POOL, nodeClassTagProblems } from "../src/node-pool";
 import { HelmStack } from "../src/stack";
@@ -270,8 +270,8 @@ describe("tags that cannot reach what Auto Mode launches", () => {
     expect((error as Error).message).toMatch(/tags\.cost-centre: tag value "a=b" cannot be written/);
   });
 
-  it("exits 1 from synth with one line naming the file and tags.<key>, a clean error and no file written", () => {
-    const result = synthCli("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntags:\n  cost-centre: a=b\n");
+  it("exits 1 from synth with one line naming the file and tags.<key>, a clean error and no file written", async () => {
+    const result = await synthInProcess("deployment_id: gpp0\nenv: dev\nregion: eu-west-1\ntags:\n  cost-centre: a=b\n");
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${result.file}: tags.cost-centre: tag value "a=b"`);
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/command";
 import { ExitCode, exitCodeMeanings } from "../src/report";
+import { runEntryPoint } from "./in-process";
 import {
   bodyServer,
   contractServer,
@@ -290,18 +290,14 @@ describe("smoke against every tenant of a deployment", () => {
     expect(readFileSync(path.join(started, "reports/smoke.xml"), "utf8")).toContain("t001/acme");
   });
 
-  it("the entry point resolves paths from INIT_CWD, the folder pnpm was started in", () => {
+  it("the entry point resolves paths from INIT_CWD, the folder pnpm was started in", async () => {
     const started = path.dirname(descriptor(""));
-    const cli = spawnSync(process.execPath, ["--import", "tsx", path.join(here, "..", "src", "cli.ts"), "--url", "http://127.0.0.1:9", "--deployment", "t001.yaml"], {
-      cwd: path.join(here, ".."),
-      env: { ...process.env, INIT_CWD: started },
-      encoding: "utf8",
-    });
+    // In this worker (in-process.ts): engine.test.ts runs the entry point as a real process for the signals.
+    const cli = await runEntryPoint(path.join(here, "..", "src", "cli.ts"), ["--url", "http://127.0.0.1:9", "--deployment", "t001.yaml"], { INIT_CWD: started });
     expect(cli.status).toBe(ExitCode.badUsage);
     // The file was found (and read): it is refused for its content, not as missing.
     expect(cli.stderr).toContain(`${path.join(started, "t001.yaml")}: tenants: lists no tenants`);
-    // A child process that compiles TypeScript on start: seconds on a busy machine.
-  }, 30_000);
+  });
 
   it("rejects a missing deployment file", async () => {
     const { code, stderr } = await smoke("--url", "http://127.0.0.1:9", "--deployment", "/nonexistent/gpp9.yaml");

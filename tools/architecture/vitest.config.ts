@@ -5,5 +5,9 @@ export default defineConfig({
     // Synthesizing both stacks takes a few seconds on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Files share a worker and the modules it has loaded (cdktf, the provider bindings, the workspace sources)
+    // instead of loading them again for each file: seconds of CPU per file. So a file must leave process
+    // state (env, argv, cwd, spies, timers) as it found it.
+    isolate: false,
   },
 });

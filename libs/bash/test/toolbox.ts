@@ -43,8 +43,19 @@ export function runInstaller(args: readonly string[], env: NodeJS.ProcessEnv = {
   });
 }
 
-/** Where a command resolves on this machine's PATH, or undefined. */
+const resolved = new Map<string, string | undefined>();
+
+/**
+ * Where a command resolves on this machine's PATH, or undefined. Looked up once per command and PATH:
+ * each toolbox links two dozen utilities, and a bash per lookup added seconds to the file.
+ */
 export function which(command: string, pathVariable = process.env.PATH ?? ""): string | undefined {
+  const key = `${command}\0${pathVariable}`;
+  if (!resolved.has(key)) resolved.set(key, lookUp(command, pathVariable));
+  return resolved.get(key);
+}
+
+function lookUp(command: string, pathVariable: string): string | undefined {
   const result = spawnSync("bash", ["-c", 'command -v "$1"', "which", command], {
     encoding: "utf8",
     env: { ...process.env, PATH: pathVariable },

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { factsFor, formatOutputs } from "../src/deployment-facts";
 import { repositoryRoot } from "../src/workflows";
+import { runEntryPoint } from "./in-process";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, "fixtures/deployments");
@@ -45,8 +46,9 @@ describe("deployment facts for the deploy workflow", () => {
     expect(() => factsFor("zz99", fixtures, repositoryRoot)).toThrow(/no deployment "zz99"/);
   });
 
+  // The one run in a process of its own: its exit status and streams as the workflow sees them.
   it("exits 1 with the problem on stderr and nothing on stdout when run as a command", () => {
-    const result = spawnSync("pnpm", ["exec", "tsx", path.join(here, "../src/deployment-facts.ts"), "gpp0"], {
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(here, "../src/deployment-facts.ts"), "gpp0"], {
       encoding: "utf8",
       env: { ...process.env, GPP_DEPLOYMENTS_DIR: fixtures },
       cwd: path.join(here, ".."),
@@ -56,12 +58,8 @@ describe("deployment facts for the deploy workflow", () => {
     expect(result.stderr).toContain('state.backend: is "local"');
   });
 
-  it("prints the outputs when run as a command", () => {
-    const result = spawnSync("pnpm", ["exec", "tsx", path.join(here, "../src/deployment-facts.ts"), "ab12"], {
-      encoding: "utf8",
-      env: { ...process.env, GPP_DEPLOYMENTS_DIR: fixtures },
-      cwd: path.join(here, ".."),
-    });
+  it("prints the outputs when run as a command", async () => {
+    const result = await runEntryPoint(path.join(here, "../src/deployment-facts.ts"), ["ab12"], { GPP_DEPLOYMENTS_DIR: fixtures });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("cluster_name=prod-eks-ab12\n");

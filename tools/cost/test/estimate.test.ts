@@ -10,6 +10,9 @@ const prod = parseDeployment(
   "prd1.yaml",
 );
 const devStacks = synthesizeDeployment(dev);
+let prodSynthesized: ReturnType<typeof synthesizeDeployment> | undefined;
+/** Synthesized on first use and then shared: several tests read the prod stacks, none changes them. */
+const prodStacksOnce = () => (prodSynthesized ??= synthesizeDeployment(prod));
 const devEstimate = estimateBaseline(dev, devStacks.iac, devStacks.helm);
 const byItem = (item: string) => devEstimate.lines.find((l) => l.item === item)!;
 
@@ -20,7 +23,7 @@ describe("the monthly baseline estimate", () => {
 
   it("reads the NAT gateway count from the VPC module's settings: one outside prod, one per AZ in prod", () => {
     expect(natGatewayCount(devStacks.iac)).toBe(1);
-    const prodStacks = synthesizeDeployment(prod);
+    const prodStacks = prodStacksOnce();
     expect(natGatewayCount(prodStacks.iac)).toBe(3);
     const prodEstimate = estimateBaseline(prod, prodStacks.iac, prodStacks.helm);
     expect(prodEstimate.lines.find((l) => l.item === "NAT gateway")).toMatchObject({ quantity: 3, monthlyUsd: Math.round(3 * 0.048 * 730 * 100) / 100 });
@@ -58,7 +61,7 @@ describe("the monthly baseline estimate", () => {
 
   it("keeps the default budgets' 80 % forecast line a fifth above the baseline, room for the usage it does not price", () => {
     expect(devEstimate.totalUsd * 1.2).toBeLessThan(DEFAULT_BUDGET_USD.nonProd * 0.8);
-    const prodStacks = synthesizeDeployment(prod);
+    const prodStacks = prodStacksOnce();
     expect(estimateBaseline(prod, prodStacks.iac, prodStacks.helm).totalUsd * 1.2).toBeLessThan(DEFAULT_BUDGET_USD.prod * 0.8);
   });
 
@@ -95,7 +98,7 @@ describe("the monthly baseline estimate", () => {
       "Availability rules: samples read": 4.34,
       "Availability rules: samples written": 0.13,
     });
-    const prodStacks = synthesizeDeployment(prod);
+    const prodStacks = prodStacksOnce();
     const prodLines = estimateBaseline(prod, prodStacks.iac, prodStacks.helm).lines;
     expect(prodLines.find((l) => l.item === "NAT data processing")?.quantity).toBe(500);
     expect(prodLines.find((l) => l.item === "CloudWatch Logs ingestion")?.quantity).toBe(30 + 50);
@@ -104,7 +107,7 @@ describe("the monthly baseline estimate", () => {
 
   it("mentions off-hours scaling exactly when the deployment scales to zero", () => {
     expect(devEstimate.assumptions.some((a) => a.includes("off-hours"))).toBe(Boolean(dev.scaling.off_hours));
-    const prodStacks = synthesizeDeployment(prod);
+    const prodStacks = prodStacksOnce();
     expect(estimateBaseline(prod, prodStacks.iac, prodStacks.helm).assumptions.some((a) => a.includes("off-hours"))).toBe(false);
   });
 

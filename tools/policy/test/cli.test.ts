@@ -4,15 +4,28 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES_DIR, helm } from "./deployments";
+import { runEntryPoint } from "./in-process";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
 
-function check(files: Record<string, string>, env: Record<string, string> = {}) {
+function deploymentsDir(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "policy-deployments-"));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** The command in this worker (see in-process.ts); the bad-input case below runs it as a real process. */
+async function check(files: Record<string, string>, env: Record<string, string> = {}) {
+  const dir = deploymentsDir(files);
+  return { ...(await runEntryPoint(path.join(packageDir, "src/cli.ts"), [], { GPP_DEPLOYMENTS_DIR: dir, ...env })), dir };
+}
+
+/** The command as `pnpm policy` starts it: a process of its own, for its exit status and streams. */
+function checkInChild(files: Record<string, string>) {
+  const dir = deploymentsDir(files);
   const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts"], {
     cwd: packageDir,
-    env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir, ...env },
+    env: { ...process.env, GPP_DEPLOYMENTS_DIR: dir },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -22,26 +35,26 @@ function check(files: Record<string, string>, env: Record<string, string> = {}) 
 const prodFixture = readFileSync(path.join(FIXTURES_DIR, "prd1.yaml"), "utf8");
 
 describe.skipIf(!helm.found)("pnpm --filter @gpp/policy check", () => {
-  it("exits 0 and says so when every deployment passes", () => {
-    const run = check({ "prd1.yaml": prodFixture });
+  it("exits 0 and says so when every deployment passes", async () => {
+    const run = await check({ "prd1.yaml": prodFixture });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^prd1 \(prod, .*prd1\.yaml\): \d+ rules over 2 stacks and \d+ Kubernetes objects: no findings$/m);
     expect(run.stdout).toContain("not rendered: prod-helm-prd1/helm_release.");
   });
 
-  it("prints each finding with rule id and address, and exits 1", () => {
+  it("prints each finding with rule id and address, and exits 1", async () => {
     const unpinned = prodFixture.replace("deployment_id: prd1", "deployment_id: prd2").replace(/^\s+digest: .*$/m, "");
-    const run = check({ "prd1.yaml": prodFixture, "prd2.yaml": unpinned });
+    const run = await check({ "prd1.yaml": prodFixture, "prd2.yaml": unpinned });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("prd1 (prod");
     expect(run.stdout).toMatch(/^prd2 \(prod, .*\): \d+ rules .*: 4 finding\(s\)$/m);
     expect(run.stdout).toMatch(/^K8S-IMG-001 {2}prod-helm-prd2\/helm_release\.tenant-acme_release_\w+ Deployment tenant-acme\/acme-tech-interview$/m);
   });
 
-  it("checks only GPP_DEPLOYMENT when it is set", () => {
+  it("checks only GPP_DEPLOYMENT when it is set", async () => {
     const unpinned = prodFixture.replace("deployment_id: prd1", "deployment_id: prd2").replace(/^\s+digest: .*$/m, "");
-    const run = check({ "prd1.yaml": prodFixture, "prd2.yaml": unpinned }, { GPP_DEPLOYMENT: "prd1" });
+    const run = await check({ "prd1.yaml": prodFixture, "prd2.yaml": unpinned }, { GPP_DEPLOYMENT: "prd1" });
     expect(run.status).toBe(0);
     expect(run.stdout).not.toContain("prd2");
   });
@@ -49,14 +62,14 @@ describe.skipIf(!helm.found)("pnpm --filter @gpp/policy check", () => {
 
 describe("pnpm --filter @gpp/policy check with bad input", () => {
   it("names the file and field, exits 1, and checks nothing", () => {
-    const run = check({ "bad1.yaml": "deployment_id: bad1\nenv: prod\nregion: eu-west-1\nstate: {backend: s3, bucket: example-gpp-terraform-state}\n" });
+    const run = checkInChild({ "bad1.yaml": "deployment_id: bad1\nenv: prod\nregion: eu-west-1\nstate: {backend: s3, bucket: example-gpp-terraform-state}\n" });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${path.join(run.dir, "bad1.yaml")}: cluster.public_access_cidrs: is required for prod`);
     expect(run.stdout).toBe("");
   });
 
-  it("exits 2 with the reason when helm cannot be found", () => {
-    const run = check({ "prd1.yaml": prodFixture }, { HELM: "/nonexistent/helm" });
+  it("exits 2 with the reason when helm cannot be found", async () => {
+    const run = await check({ "prd1.yaml": prodFixture }, { HELM: "/nonexistent/helm" });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("$HELM is set to /nonexistent/helm, which is not an executable file");
   });
