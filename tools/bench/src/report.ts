@@ -140,8 +140,8 @@ export function renderReport(results: BenchResults): string {
     "skipped" in results.tests
       ? `Not measured in this run: ${results.tests.skipped}`
       : [
-          `\`pnpm test\` at the repository root (every package's vitest suite, up to four packages at a time; \`pnpm -r\` stops at the first`,
-          `failing package), 1 run, because it is long and its parts are measured above:`,
+          `\`pnpm test\` at the repository root (one vitest run over every package as projects, four workers; \`vitest.config.mts\`),`,
+          `1 run, because it is long and its parts are measured above:`,
           `**${formatDuration(results.tests.ms)}**, ${results.tests.exitCode === 0 ? "all passing" : `exit code ${results.tests.exitCode} (some tests failed; the time is still the suite's)`}.`,
         ].join("\n");
 
