@@ -3,10 +3,9 @@
  * reads of a tenant (release values, problems, quota, pod requests, image repositories) comes from it.
  */
 import { parseDeployment, type Deployment } from "@gpp/deployment";
-import { Testing } from "cdktf";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as chartValues from "../src/chart-values";
-import { HelmStack, INGRESS_CLASS, INGRESS_NAMESPACE } from "../src/stack";
+import { INGRESS_CLASS, INGRESS_NAMESPACE } from "../src/stack";
 import { traefikPodLabels } from "../src/ingress";
 import { TENANT_LIMITS } from "../src/tenant-sizing";
 import { resolveTenant } from "../src/tenant-values";
@@ -28,10 +27,10 @@ const descriptor = (extra = ""): Deployment => parseDeployment(`deployment_id: g
 const target = { className: INGRESS_CLASS, namespace: INGRESS_NAMESPACE, podLabels: traefikPodLabels(INGRESS_NAMESPACE) };
 
 /** Merges with the chart's defaults as the base, whichever function did them. */
-function chartDefaultMerges(): number {
-  const defaults = chartValues.loadChartSchema().defaults;
-  const direct = vi.mocked(chartValues.coalesceValues).mock.calls.filter(([base]) => base === defaults).length;
-  return direct + vi.mocked(chartValues.withChartDefaults).mock.calls.length;
+function chartDefaultMerges(values: typeof chartValues): number {
+  const defaults = values.loadChartSchema().defaults;
+  const direct = vi.mocked(values.coalesceValues).mock.calls.filter(([base]) => base === defaults).length;
+  return direct + vi.mocked(values.withChartDefaults).mock.calls.length;
 }
 
 describe("a tenant's values", () => {
@@ -43,10 +42,17 @@ describe("a tenant's values", () => {
   it.each([
     ["terraform", ""],
     ["argocd", GITOPS],
-  ])("are merged with the chart's defaults once per tenant in %s mode", (_mode, extra) => {
+  ])("are merged with the chart's defaults once per tenant in %s mode", async (_mode, extra) => {
+    // The helm project shares a worker's loaded modules between files (isolate: false), so another file may
+    // have loaded the stack before this file's mock existed: load the stack, its imports and cdktf afresh,
+    // through the mock.
+    vi.resetModules();
+    const values = await import("../src/chart-values");
+    const { HelmStack: HelmStack } = await import("../src/stack");
+    const { Testing: Testing } = await import("cdktf");
     const deployment = descriptor(extra);
     new HelmStack(Testing.app(), deployment);
-    expect(chartDefaultMerges()).toBe(deployment.tenants.length);
+    expect(chartDefaultMerges(values)).toBe(deployment.tenants.length);
   });
 
   it("reach the release unchanged: what resolveTenant returns is what helm_release carries", () => {
