@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runEntryPoint } from "./in-process";
+import { runEntryPoint } from "@gpp/testing/in-process";
 
 type SynthRun = { status: number | null; stderr: string; file: string; written: string[] };
 
@@ -38,7 +38,7 @@ export function synthCli(descriptor: string): SynthRun {
 }
 
 /**
- * The same entry point and the same report, run in this worker (in-process.ts): seconds cheaper than a
+ * The same entry point and the same report, run in this worker (@gpp/testing/in-process): seconds cheaper than a
  * process, for tests whose subject is the input, not the process (synthCli keeps one real run).
  */
 export async function synthInProcess(descriptor: string): Promise<SynthRun> {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runEntryPoint } from "./in-process";
+import { runEntryPoint } from "@gpp/testing/in-process";
 
 const iacDir = path.resolve(import.meta.dirname, "..");
 
@@ -26,7 +26,7 @@ function synthInChild(files: Record<string, string>) {
   return { ...result, deployments, outdir };
 }
 
-/** The same entry point in this worker (in-process.ts): seconds cheaper, for what is not about the process. */
+/** The same entry point in this worker (@gpp/testing/in-process): seconds cheaper, for what is not about the process. */
 async function synthInProcess(files: Record<string, string>) {
   const { deployments, outdir } = folders(files);
   const result = await runEntryPoint(path.join(iacDir, "src/main.ts"), [], { GPP_DEPLOYMENTS_DIR: deployments, CDKTF_OUTDIR: outdir });

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/command";
 import { ExitCode, exitCodeMeanings } from "../src/report";
-import { runEntryPoint } from "./in-process";
+import { runEntryPoint } from "@gpp/testing/in-process";
 import {
   bodyServer,
   contractServer,
@@ -292,7 +292,7 @@ describe("smoke against every tenant of a deployment", () => {
 
   it("the entry point resolves paths from INIT_CWD, the folder pnpm was started in", async () => {
     const started = path.dirname(descriptor(""));
-    // In this worker (in-process.ts): engine.test.ts runs the entry point as a real process for the signals.
+    // In this worker (@gpp/testing/in-process): engine.test.ts runs the entry point as a real process for the signals.
     const cli = await runEntryPoint(path.join(here, "..", "src", "cli.ts"), ["--url", "http://127.0.0.1:9", "--deployment", "t001.yaml"], { INIT_CWD: started });
     expect(cli.status).toBe(ExitCode.badUsage);
     // The file was found (and read): it is refused for its content, not as missing.

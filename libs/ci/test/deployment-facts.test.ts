@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { factsFor, formatOutputs } from "../src/deployment-facts";
 import { repositoryRoot } from "../src/workflows";
-import { runEntryPoint } from "./in-process";
+import { runEntryPoint } from "@gpp/testing/in-process";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, "fixtures/deployments");

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runEntryPoint } from "./in-process";
+import { runEntryPoint } from "@gpp/testing/in-process";
 
 // parseCommandLine exits the process: the cases run a script that calls it, in this worker with the exit
-// caught (in-process.ts), and one in a child process of its own, for the real exit status.
+// caught (@gpp/testing/in-process), and one in a child process of its own, for the real exit status.
 const script = `
 import { parseCommandLine } from "${path.resolve(import.meta.dirname, "../src/command-line.ts")}";
 const flags = parseCommandLine({ command: "pnpm demo", description: "Demonstrates.", flags: { "skip-tests": "do not run the tests" } });

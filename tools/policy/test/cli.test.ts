@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURES_DIR, helm } from "./deployments";
-import { runEntryPoint } from "./in-process";
+import { runEntryPoint } from "@gpp/testing/in-process";
 
 const packageDir = path.resolve(import.meta.dirname, "..");
 
@@ -14,7 +14,7 @@ function deploymentsDir(files: Record<string, string>): string {
   return dir;
 }
 
-/** The command in this worker (see in-process.ts); the bad-input case below runs it as a real process. */
+/** The command in this worker (see @gpp/testing/in-process); the bad-input case below runs it as a real process. */
 async function check(files: Record<string, string>, env: Record<string, string> = {}) {
   const dir = deploymentsDir(files);
   return { ...(await runEntryPoint(path.join(packageDir, "src/cli.ts"), [], { GPP_DEPLOYMENTS_DIR: dir, ...env })), dir };
