@@ -4,7 +4,7 @@
  * aws_eks_cluster, the load balancer and Traefik from the ingress release's values, tenants from the
  * tenant releases' values merged over the chart's defaults (as helm merges them).
  */
-import { coalesceValues, loadChartSchema, type Values } from "helm/chart-values";
+import { coalesceValues, withChartDefaults, type Values } from "helm/chart-values";
 import type { StackGraph, StackNode } from "./graph";
 import { edgeLine, escapeLabel, mermaidId, nodeLine } from "./mermaid";
 
@@ -94,11 +94,10 @@ export function requestPathFacts(iac: StackGraph, helm: StackGraph): RequestPath
   const ingress = releases.find((r) => text(get(r.values, "service", "spec", "loadBalancerClass")));
   if (!ingress) throw new MissingFactError(helm.stackName, "no helm_release whose values set service.spec.loadBalancerClass (the ingress controller)");
   const annotations = get(ingress.values, "service", "annotations");
-  const chartDefaults = loadChartSchema().defaults;
   const tenants = releases
     .filter((r) => r !== ingress && text(get(r.values, "ingress", "host")))
     .map(({ node, values }) => {
-      const merged = coalesceValues(chartDefaults, values);
+      const merged = withChartDefaults(values);
       const offHours = get(merged, "keda", "enabled") === true ? get(merged, "keda", "offHours") : undefined;
       return {
         ...(isObject(offHours)

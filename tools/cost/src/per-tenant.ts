@@ -16,7 +16,7 @@
  */
 import type { Deployment } from "@gpp/deployment";
 import { expandListGenerator } from "helm/argocd-expand";
-import { coalesceValues, loadChartSchema, type Values } from "helm/chart-values";
+import { withChartDefaults, type Values } from "helm/chart-values";
 import { deliveredApplicationSet, SERVICE_CHART_REPO_PATH } from "helm/gitops";
 import { parseQuantity } from "helm/quantity";
 import type { Estimate } from "./estimate";
@@ -87,9 +87,8 @@ export function tenantReleaseValues(helm: Json): Map<string, Values> {
 
 /** Each tenant's baseline requests, from its release's values coalesced with the chart's defaults. */
 export function tenantRequests(helm: Json): Map<string, Requests> {
-  const defaults = loadChartSchema().defaults;
   const out = new Map<string, Requests>();
-  for (const [tenant, values] of tenantReleaseValues(helm)) out.set(tenant, baselineRequests(coalesceValues(defaults, values) as never));
+  for (const [tenant, values] of tenantReleaseValues(helm)) out.set(tenant, baselineRequests(withChartDefaults(values) as never));
   return out;
 }
 
