@@ -58,7 +58,7 @@ export function weeklyOnHours(schedule: OffHoursSchedule, warmUpMinutes = 0): { 
     while (it.hasNext()) out.push(weekMinute(it.next().getTime(), format));
     return out;
   };
-  // A scale-down and a scale-up at the same minute: down first, so the tenant is up after it (as tools/cost/src/off-hours.ts counts).
+  // A scale-down and a scale-up at the same minute: down first, so the tenant is up after it.
   const events = [...fires(schedule.scale_down).map((t) => ({ t, up: false })), ...fires(schedule.scale_up).map((t) => ({ t, up: true }))].sort(
     (a, b) => a.t - b.t || Number(a.up) - Number(b.up),
   );
