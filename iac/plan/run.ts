@@ -143,16 +143,14 @@ class Workspace {
     const providerEnv = { PATH: process.env.PATH ?? "", HOME: home, AWS_EC2_METADATA_DISABLED: "true", ...GO_MEMORY };
     this.ready = (async () => {
       this.provider = await startProviderServer(tools.awsProvider, providerEnv);
+      // terraform gets the provider's environment plus its own settings.
       this.env = {
-        PATH: process.env.PATH ?? "",
-        HOME: home,
+        ...providerEnv,
         TF_CLI_CONFIG_FILE: cliConfig,
         TF_IN_AUTOMATION: "1",
         TF_INPUT: "0",
         CHECKPOINT_DISABLE: "1",
-        AWS_EC2_METADATA_DISABLED: "true",
         TF_REATTACH_PROVIDERS: this.provider.reattach,
-        ...GO_MEMORY,
       };
       // An offline copy has the same module calls and providers as this skeleton, so the first plan needs no init.
       await this.initFor(offlineCopy({ terraform: {}, module: { vpc: {} } }, { awsVersion: tools.awsVersion, moduleSources: MODULE_SOURCES }));
