@@ -5,10 +5,11 @@
  * once into the gitignored `helm/.tools/` folder.
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isExecutable } from "@gpp/measure/executable";
 import { unzipSync } from "fflate";
 
 export type HelmResolution =
@@ -20,15 +21,6 @@ const LAYER_ENTRY = "helm/helm";
 
 /** `helm/.tools/`: ignored by the repository's .gitignore. */
 export const toolsDir = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.tools");
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function versionOf(helm: string): string {
   return execFileSync(helm, ["version", "--short"], { encoding: "utf8", timeout: 30_000 }).trim();

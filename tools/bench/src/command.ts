@@ -5,9 +5,10 @@
  * child's resource usage, hence the tool; without it the memory is left unmeasured, not guessed.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isExecutable } from "@gpp/measure/executable";
 
 export const GNU_TIME = "/usr/bin/time";
 
@@ -30,15 +31,6 @@ export interface CommandOptions {
   readonly timeTool?: string | null;
 }
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** GNU time's `%M` line: the last line of its output file. */
 export function parseMaxRssKib(text: string): number | undefined {
   const last = text.trim().split("\n").pop() ?? "";
@@ -47,7 +39,7 @@ export function parseMaxRssKib(text: string): number | undefined {
 
 /** Runs `argv` once. A command that cannot start throws; a non-zero exit is returned for the caller to judge. */
 export function runCommand(argv: readonly string[], options: CommandOptions): CommandSample {
-  const timeTool = options.timeTool === undefined ? (executable(GNU_TIME) ? GNU_TIME : null) : options.timeTool;
+  const timeTool = options.timeTool === undefined ? (isExecutable(GNU_TIME) ? GNU_TIME : null) : options.timeTool;
   const scratch = mkdtempSync(path.join(tmpdir(), "gpp-bench-time-"));
   const usage = path.join(scratch, "usage");
   try {
