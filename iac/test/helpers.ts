@@ -19,12 +19,26 @@ export const prodDoc = {
 
 export const deployment = (doc: object = defaultDoc): Deployment => parseDeployment(JSON.stringify(doc), "test.yaml");
 
-/** Synthesizes one iac stack and returns both the JSON text (for cdktf's matchers) and the parsed object. */
+/**
+ * One synth per descriptor for every test file of a worker (files share its modules: isolate: false), as
+ * the stack depends on nothing but the descriptor. Most files read the default and the prod deployment.
+ */
+const synthesized = new Map<string, { readonly stack: IacStack; readonly json: string }>();
+
+/**
+ * One iac stack of `doc`: the JSON text (for cdktf's matchers) and a parsed copy of its own, so a test may
+ * change `tf` without another seeing it.
+ */
 export function synthIac(doc: object = defaultDoc) {
-  const stack = new IacStack(Testing.app(), deployment(doc));
-  const json = Testing.synth(stack);
+  const key = JSON.stringify(doc);
+  let entry = synthesized.get(key);
+  if (!entry) {
+    const stack = new IacStack(Testing.app(), deployment(doc));
+    entry = { stack, json: Testing.synth(stack) };
+    synthesized.set(key, entry);
+  }
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized Terraform JSON
-  return { stack, json, tf: JSON.parse(json) as any };
+  return { stack: entry.stack, json: entry.json, tf: JSON.parse(entry.json) as any };
 }
 
 /** The single instance of a resource type in a synthesized stack. */

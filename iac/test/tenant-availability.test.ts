@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parser } from "@prometheus-io/lezer-promql";
 import { DeploymentError, parseDeployment } from "@gpp/deployment";
+import { runEntryPoint } from "@gpp/testing/in-process";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { weeklyOnHours } from "../src/on-hours";
@@ -283,16 +283,13 @@ describe("up hours of the off-hours schedule", () => {
     expect(weeklyOnHours({ timezone: "UTC", scale_up: "0 7 1 * *", scale_down: "0 19 * * *" })).toMatchObject({ field: "scaling.off_hours.scale_up" });
   });
 
-  it("stops synth with the file and the field for such a descriptor, writing no stack", () => {
+  it("stops synth with the file and the field for such a descriptor, writing no stack", async () => {
     const deployments = mkdtempSync(path.join(tmpdir(), "deployments-"));
     const file = path.join(deployments, "mon1.yaml");
     writeFileSync(file, "deployment_id: mon1\nenv: dev\nregion: eu-west-1\nscaling:\n  off_hours:\n    scale_up: '0 7 * 1-6 1-5'\n    scale_down: '0 19 * * 1-5'\n");
     const outdir = path.join(mkdtempSync(path.join(tmpdir(), "iac-out-")), "cdktf.out");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: path.resolve(import.meta.dirname, ".."),
-      env: { ...process.env, GPP_DEPLOYMENTS_DIR: deployments, CDKTF_OUTDIR: outdir },
-      encoding: "utf8",
-    });
+    // In this worker: bad-input.test.ts keeps the one real spawn of the synth entry point.
+    const run = await runEntryPoint(path.resolve(import.meta.dirname, "../src/main.ts"), [], { GPP_DEPLOYMENTS_DIR: deployments, CDKTF_OUTDIR: outdir });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`${file}: scaling.off_hours.scale_up: "0 7 * 1-6 1-5" must repeat weekly`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
