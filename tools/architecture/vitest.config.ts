@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // cdktf's token stack traces in V8's plain format, not source-mapped (@gpp/stack/testing): the synths here are cheaper.
+    setupFiles: ["@gpp/stack/testing"],
     // Synthesizing both stacks takes a few seconds on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,
