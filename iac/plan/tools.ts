@@ -1,6 +1,7 @@
-import { accessSync, constants, readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { isExecutable } from "@gpp/measure/executable";
 import semver from "semver";
 
 /** Where terraform and the offline provider mirror are, or why not. */
@@ -14,15 +15,6 @@ export type OfflineTools =
       readonly awsProvider: string;
     }
   | { readonly ok: false; readonly reason: string };
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** `$TERRAFORM`, else the first `terraform` on PATH. */
 export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {

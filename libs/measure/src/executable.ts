@@ -1,14 +1,14 @@
 /**
  * Whether a file can be run: the one check the commands that look a program up share (helm's own lookup of
- * the helm binary, the bench's GNU time). Here, not in helm, because the bench must not need helm for it.
+ * the helm binary, the bench's GNU time, the offline plan's terraform and provider). Here, not in helm, because the bench must not need helm for it.
  */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 
-/** True when `file` exists and this process may execute it (for a folder: search it). */
+/** True when `file` is a regular file this process may execute: a folder on PATH with the same name is not a program. */
 export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
-    return true;
+    return statSync(file).isFile();
   } catch {
     return false;
   }

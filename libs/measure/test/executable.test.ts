@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,5 +20,11 @@ describe("whether a file can be run", () => {
   it("is false for a file without it, and for a missing file, instead of throwing", () => {
     expect(isExecutable(file("data", 0o644))).toBe(false);
     expect(isExecutable(path.join(dir, "absent"))).toBe(false);
+  });
+
+  it("is false for a folder, which X_OK alone would pass (search permission)", () => {
+    const folder = path.join(dir, "terraform");
+    mkdirSync(folder);
+    expect(isExecutable(folder)).toBe(false);
   });
 });
