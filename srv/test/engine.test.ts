@@ -117,7 +117,7 @@ describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, 
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "srv-engine-"));
-    copyFileSync(path.join(here, "fixtures", "fake-engine.mjs"), path.join(dir, "docker"));
+    copyFileSync(path.join(here, "fixtures", "fake-engine.sh"), path.join(dir, "docker"));
     chmodSync(path.join(dir, "docker"), 0o755);
     copyFileSync(path.join(here, "fixtures", "fake-service.mjs"), path.join(dir, "fake-service.mjs"));
     process.env.PATH = `${dir}${path.delimiter}${savedEnv.PATH}`;
