@@ -262,7 +262,7 @@ describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, 
     const before = new Set(process.listeners("SIGTERM"));
     const exits: number[] = [];
     try {
-      const run = main(["--image", image, "--engine", "docker", "--timeout", "500ms", "--deadline", "2s"], {
+      const run = main(["--image", image, "--engine", "docker", "--timeout", "250ms", "--deadline", "1s"], {
         io: { stdout: () => {}, stderr: (t) => (stderr += t) },
         backoff: { initialDelayMs: 50, factor: 2, maxDelayMs: 200 },
         exit: (code) => exits.push(code),
