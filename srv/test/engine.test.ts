@@ -110,7 +110,7 @@ describe("the fake service behind the fake engine", () => {
   });
 });
 
-// Each case starts node processes (the fake engine, the fake service): seconds each on a busy machine.
+// Each case starts processes (the fake engine, a node fake service): seconds each on a busy machine.
 describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, () => {
   let dir: string;
   const savedEnv = { ...process.env };
