@@ -5,7 +5,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/command";
 import { contract } from "../src/contract";
 import { fallbackUser, freePort, imageRunsAsRoot, runArgs } from "../src/engine";
@@ -110,14 +110,14 @@ describe("the fake service behind the fake engine", () => {
   });
 });
 
-// Each case starts node processes (the fake engine, the fake service): seconds each on a busy machine.
+// Each case starts processes (the fake engine, a node fake service): seconds each on a busy machine.
 describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, () => {
   let dir: string;
   const savedEnv = { ...process.env };
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), "srv-engine-"));
-    copyFileSync(path.join(here, "fixtures", "fake-engine.mjs"), path.join(dir, "docker"));
+    copyFileSync(path.join(here, "fixtures", "fake-engine.sh"), path.join(dir, "docker"));
     chmodSync(path.join(dir, "docker"), 0o755);
     copyFileSync(path.join(here, "fixtures", "fake-service.mjs"), path.join(dir, "fake-service.mjs"));
     process.env.PATH = `${dir}${path.delimiter}${savedEnv.PATH}`;
@@ -230,10 +230,8 @@ describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, 
     expect(calls().map((c) => c[0])).toEqual(["info"]);
   });
 
-  it.each([
-    ["SIGINT", ExitCode.interrupted],
-    ["SIGTERM", ExitCode.terminated],
-  ] as const)("removes the container on %s and exits %i", async (signal, exitCode) => {
+  // One real process, so a real signal and the exit status the shell sees are what is checked.
+  it("removes the container on SIGINT and exits 130", async () => {
     process.env.FAKE_SERVICE_BROKEN = "1"; // keeps the command waiting for readiness
     const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "..", "src", "cli.ts"), "--image", image, "--engine", "docker", "--deadline", "20s"], {
       cwd: path.join(here, ".."),
@@ -248,10 +246,43 @@ describe("container lifecycle with a fake engine on PATH", { timeout: 30_000 }, 
     for (let i = 0; i < 500 && !/attempt 1:/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
     expect(stderr).toContain("attempt 1:");
     const name = runCall()[runCall().indexOf("--name") + 1] as string;
-    child.kill(signal);
-    expect(await exited).toBe(exitCode);
-    expect(stderr).toContain(`${signal}: removing container ${name}`);
+    child.kill("SIGINT");
+    expect(await exited).toBe(ExitCode.interrupted);
+    expect(stderr).toContain(`SIGINT: removing container ${name}`);
     expect(calls().at(-1)).toEqual(["rm", "--force", name]);
     expect(existsSync(path.join(dir, `${name}.pid`))).toBe(false);
   }, 45_000);
+
+  // The same handler in this process (a second node + tsx start costs more than the rest of the file's
+  // cases together): the SIGTERM listener the run installed is called, and the exit seam records its code.
+  it("removes the container on SIGTERM and exits 143", async () => {
+    process.env.FAKE_SERVICE_BROKEN = "1"; // keeps the command waiting for readiness
+    let stderr = "";
+    const written = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    const before = new Set(process.listeners("SIGTERM"));
+    const exits: number[] = [];
+    try {
+      const run = main(["--image", image, "--engine", "docker", "--timeout", "250ms", "--deadline", "1s"], {
+        io: { stdout: () => {}, stderr: (t) => (stderr += t) },
+        backoff: { initialDelayMs: 50, factor: 2, maxDelayMs: 200 },
+        exit: (code) => exits.push(code),
+      });
+      for (let i = 0; i < 200 && !/attempt 1:/.test(stderr); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(stderr).toContain("attempt 1:");
+      const name = runCall()[runCall().indexOf("--name") + 1] as string;
+      // Only the run's own listener: whatever else listens for SIGTERM in a test worker is not called.
+      const installed = process.listeners("SIGTERM").filter((listener) => !before.has(listener));
+      expect(installed).toHaveLength(1);
+      for (const listener of installed) listener("SIGTERM");
+      expect(exits).toEqual([ExitCode.terminated]);
+      expect(stderr).toContain(`SIGTERM: removing container ${name}`);
+      expect(calls().at(-1)).toEqual(["rm", "--force", name]);
+      expect(existsSync(path.join(dir, `${name}.pid`))).toBe(false);
+      // The exit seam does not end the run: it goes on to its deadline, then lets go of the signal.
+      await run;
+      expect(process.listeners("SIGTERM").filter((listener) => !before.has(listener))).toEqual([]);
+    } finally {
+      written.mockRestore();
+    }
+  });
 });

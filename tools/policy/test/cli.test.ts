@@ -35,16 +35,9 @@ function checkInChild(files: Record<string, string>) {
 const prodFixture = readFileSync(path.join(FIXTURES_DIR, "prd1.yaml"), "utf8");
 
 describe.skipIf(!helm.found)("pnpm --filter @gpp/policy check", () => {
-  it("exits 0 and says so when every deployment passes", async () => {
-    const run = await check({ "prd1.yaml": prodFixture });
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^prd1 \(prod, .*prd1\.yaml\): \d+ rules over 2 stacks and \d+ Kubernetes objects: no findings$/m);
-    expect(run.stdout).toContain("not rendered: prod-helm-prd1/helm_release.");
-  });
+  const unpinned = prodFixture.replace("deployment_id: prd1", "deployment_id: prd2").replace(/^\s+digest: .*$/m, "");
 
   it("prints each finding with rule id and address, and exits 1", async () => {
-    const unpinned = prodFixture.replace("deployment_id: prd1", "deployment_id: prd2").replace(/^\s+digest: .*$/m, "");
     const run = await check({ "prd1.yaml": prodFixture, "prd2.yaml": unpinned });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("prd1 (prod");
@@ -52,10 +45,14 @@ describe.skipIf(!helm.found)("pnpm --filter @gpp/policy check", () => {
     expect(run.stdout).toMatch(/^K8S-IMG-001 {2}prod-helm-prd2\/helm_release\.tenant-acme_release_\w+ Deployment tenant-acme\/acme-tech-interview$/m);
   });
 
-  it("checks only GPP_DEPLOYMENT when it is set", async () => {
-    const unpinned = prodFixture.replace("deployment_id: prd1", "deployment_id: prd2").replace(/^\s+digest: .*$/m, "");
+  // One run for both (each deployment checked is a synth and a helm render): the case above checks every
+  // deployment of the folder; here the one GPP_DEPLOYMENT names passes alone, so the command exits 0.
+  it("checks only GPP_DEPLOYMENT when it is set, and exits 0 and says so when every deployment checked passes", async () => {
     const run = await check({ "prd1.yaml": prodFixture, "prd2.yaml": unpinned }, { GPP_DEPLOYMENT: "prd1" });
+    expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^prd1 \(prod, .*prd1\.yaml\): \d+ rules over 2 stacks and \d+ Kubernetes objects: no findings$/m);
+    expect(run.stdout).toContain("not rendered: prod-helm-prd1/helm_release.");
     expect(run.stdout).not.toContain("prd2");
   });
 });
