@@ -84,6 +84,27 @@ describe("the synth bundle cache", () => {
     });
   });
 
+  it("escapes non-ASCII characters of comments only, so the bundle means what the sources say, when built and when read from the cache", async () => {
+    const text = "en dash \u2013, e acute \u00e9, emoji \u{1F600}";
+    // esbuild keeps the comments of class members (luxon's examples are such), not every comment.
+    const leaf = (code: string) => ({ "src/leaf.ts": `class Leaf {\n  /**\n   * a comment: ${text}\n   */\n  get value() {\n    return ${code};\n  }\n}\nexport const value = new Leaf().value;\n` });
+    for (const [name, code, ascii] of [
+      ["strings and templates", `{ plain: "${text}", template: \`${text}\` }`, true],
+      // esbuild keeps a regular expression's characters: an escape would change its source.
+      ["a regular expression", `{ pattern: /${text}/u.source, matches: /${text}/u.test("${text}") }`, false],
+    ] as const) {
+      const f = fixture(leaf(code));
+      const expected = name === "a regular expression" ? { pattern: text, matches: true } : { plain: text, template: text };
+      const built = await f.run();
+      expect([built.bundle.built, built.result], name).toEqual([true, expected]);
+      const bytes = readFileSync(built.bundle.file);
+      expect(bytes.every((byte) => byte < 0x80), name).toBe(ascii);
+      expect(bytes.toString("utf8"), name).toContain(" * a comment: en dash \\u2013");
+      const cached = await f.run();
+      expect([cached.bundle.built, cached.result], name).toEqual([false, expected]);
+    }
+  });
+
   it("reports a source it cannot bundle as file:line:column and keeps the bundle it had", async () => {
     const f = fixture();
     await f.run();
