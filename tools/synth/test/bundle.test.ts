@@ -105,6 +105,23 @@ describe("the synth bundle cache", () => {
     }
   });
 
+  it("holds no archiver for cdktf's fs.js, which zips in a child process: the real one is required on the first call", async () => {
+    const f = fixture({
+      "src/main.ts": 'import { zip } from "cdktf/lib/private/fs.js";\nexport const result = { loaded: () => (globalThis as { archiverLoaded?: true }).archiverLoaded === true, zip };\n',
+      "node_modules/cdktf/package.json": '{ "name": "cdktf" }\n',
+      "node_modules/cdktf/lib/private/fs.js": 'const archiver = require("archiver");\nexports.zip = (folder) => archiver("zip", folder);\n',
+      "node_modules/archiver/package.json": '{ "name": "archiver", "main": "index.js" }\n',
+      "node_modules/archiver/index.js": "globalThis.archiverLoaded = true;\nmodule.exports = (format, folder) => `${format} of ${folder} from ${__filename}`;\n",
+    });
+    const { bundle, result } = await f.run();
+    const { loaded, zip } = result as { loaded: () => boolean; zip: (folder: string) => string };
+    expect(readFileSync(bundle.file, "utf8")).not.toContain("globalThis.archiverLoaded = true");
+    expect(loaded()).toBe(false);
+    expect(zip("assets")).toBe(`zip of assets from ${path.join(f.root, "node_modules/archiver/index.js")}`);
+    expect(loaded()).toBe(true);
+    delete (globalThis as { archiverLoaded?: true }).archiverLoaded;
+  });
+
   it("reports a source it cannot bundle as file:line:column and keeps the bundle it had", async () => {
     const f = fixture();
     await f.run();
