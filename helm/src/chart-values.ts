@@ -8,8 +8,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Deployment, Problem } from "@gpp/deployment";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import YAML from "yaml";
+import { loadSchemaValidator, type SchemaValidator } from "./chart-validator";
 import { tenantScheduling } from "./isolation";
 import type { ComputeResources } from "./tenant";
 
@@ -124,18 +125,20 @@ export function tenantChartValues(deployment: Deployment, tenant: TenantSpec, in
 
 interface ChartSchema {
   readonly defaults: Values;
-  readonly validate: ValidateFunction;
+  readonly validate: SchemaValidator;
 }
 
 let chartSchema: ChartSchema | undefined;
 
-/** values.yaml and the compiled values.schema.json, read and compiled once per process. */
+/**
+ * values.yaml and the validator of values.schema.json, read once per process; the validator is compiled
+ * once per schema and kept in helm/node_modules/.cache (chart-validator.ts).
+ */
 export function loadChartSchema(): ChartSchema {
   if (!chartSchema) {
     const defaults = YAML.parse(readFileSync(path.join(CHART_DIR, "values.yaml"), "utf8")) as Values;
-    const schema = JSON.parse(readFileSync(path.join(CHART_DIR, "values.schema.json"), "utf8")) as object;
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    chartSchema = { defaults, validate: ajv.compile(schema) };
+    const { validate } = loadSchemaValidator(readFileSync(path.join(CHART_DIR, "values.schema.json"), "utf8"));
+    chartSchema = { defaults, validate };
   }
   return chartSchema;
 }

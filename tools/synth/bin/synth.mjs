@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { BundleError } from "../bundle/build.mjs";
 import { ensureBundle } from "../bundle/cache.mjs";
 import { runBundle } from "../bundle/run.mjs";
+import { cheapenNonErrorStackTraces } from "../bundle/stack-traces.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let bundle;
@@ -26,4 +27,6 @@ try {
   process.stderr.write(`pnpm synth: cannot bundle the synth code:\n${error.message}\n`);
   process.exit(1);
 }
+// In this process only: cdktf's token creation stacks list frame names, not file:line (see stack-traces.mjs).
+cheapenNonErrorStackTraces();
 runBundle(bundle);

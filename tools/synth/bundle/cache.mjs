@@ -5,6 +5,7 @@
  * milliseconds, and rebuilds only when one of them differs, so a fresh clone's first `pnpm synth` builds it
  * and later ones start at once.
  */
+import { isAscii } from "node:buffer";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -61,7 +62,9 @@ function cachedBundle({ entry, root, cacheDir }) {
   if (cacheKey(entry, root, hashesNow(root, Object.keys(manifest.files))) !== manifest.key) return undefined;
   const file = path.join(cacheDir, `${manifest.key}.cjs`);
   try {
-    return { code: readFileSync(file, "utf8"), file, codeCacheFile: path.join(cacheDir, `${manifest.key}.v8cache`), built: false };
+    const bytes = readFileSync(file);
+    // An ASCII bundle (`asciiOnly`) is the same text read as latin1, without decoding UTF-8, and V8 keeps it in one byte a character.
+    return { code: bytes.toString(isAscii(bytes) ? "latin1" : "utf8"), file, codeCacheFile: path.join(cacheDir, `${manifest.key}.v8cache`), built: false };
   } catch {
     return undefined; // removed by a concurrent rebuild: build again
   }

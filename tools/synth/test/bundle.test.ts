@@ -84,6 +84,44 @@ describe("the synth bundle cache", () => {
     });
   });
 
+  it("escapes non-ASCII characters of comments only, so the bundle means what the sources say, when built and when read from the cache", async () => {
+    const text = "en dash \u2013, e acute \u00e9, emoji \u{1F600}";
+    // esbuild keeps the comments of class members (luxon's examples are such), not every comment.
+    const leaf = (code: string) => ({ "src/leaf.ts": `class Leaf {\n  /**\n   * a comment: ${text}\n   */\n  get value() {\n    return ${code};\n  }\n}\nexport const value = new Leaf().value;\n` });
+    for (const [name, code, ascii] of [
+      ["strings and templates", `{ plain: "${text}", template: \`${text}\` }`, true],
+      // esbuild keeps a regular expression's characters: an escape would change its source.
+      ["a regular expression", `{ pattern: /${text}/u.source, matches: /${text}/u.test("${text}") }`, false],
+    ] as const) {
+      const f = fixture(leaf(code));
+      const expected = name === "a regular expression" ? { pattern: text, matches: true } : { plain: text, template: text };
+      const built = await f.run();
+      expect([built.bundle.built, built.result], name).toEqual([true, expected]);
+      const bytes = readFileSync(built.bundle.file);
+      expect(bytes.every((byte) => byte < 0x80), name).toBe(ascii);
+      expect(bytes.toString("utf8"), name).toContain(" * a comment: en dash \\u2013");
+      const cached = await f.run();
+      expect([cached.bundle.built, cached.result], name).toEqual([false, expected]);
+    }
+  });
+
+  it("holds no archiver for cdktf's fs.js, which zips in a child process: the real one is required on the first call", async () => {
+    const f = fixture({
+      "src/main.ts": 'import { zip } from "cdktf/lib/private/fs.js";\nexport const result = { loaded: () => (globalThis as { archiverLoaded?: true }).archiverLoaded === true, zip };\n',
+      "node_modules/cdktf/package.json": '{ "name": "cdktf" }\n',
+      "node_modules/cdktf/lib/private/fs.js": 'const archiver = require("archiver");\nexports.zip = (folder) => archiver("zip", folder);\n',
+      "node_modules/archiver/package.json": '{ "name": "archiver", "main": "index.js" }\n',
+      "node_modules/archiver/index.js": "globalThis.archiverLoaded = true;\nmodule.exports = (format, folder) => `${format} of ${folder} from ${__filename}`;\n",
+    });
+    const { bundle, result } = await f.run();
+    const { loaded, zip } = result as { loaded: () => boolean; zip: (folder: string) => string };
+    expect(readFileSync(bundle.file, "utf8")).not.toContain("globalThis.archiverLoaded = true");
+    expect(loaded()).toBe(false);
+    expect(zip("assets")).toBe(`zip of assets from ${path.join(f.root, "node_modules/archiver/index.js")}`);
+    expect(loaded()).toBe(true);
+    delete (globalThis as { archiverLoaded?: true }).archiverLoaded;
+  });
+
   it("reports a source it cannot bundle as file:line:column and keeps the bundle it had", async () => {
     const f = fixture();
     await f.run();

@@ -115,6 +115,20 @@ describe("the pnpm synth command", () => {
   }, 150_000);
 });
 
+describe("the chart's validator in pnpm synth", () => {
+  it("is loaded from helm's cache by the bundle, without ajv's compiler, once a run has written it", () => {
+    const env = { ...process.env, GPP_DEPLOYMENT: "gpp0", GPP_DEPLOYMENTS_DIR: "" };
+    const first = spawnSync(process.execPath, [launcher], { env, encoding: "utf8", timeout: 240_000 });
+    expect(first.status, first.stderr).toBe(0);
+    // Node's own log of every CommonJS module it loads (the bundle requires ajv's files at run time).
+    const run = spawnSync(process.execPath, [launcher], { env: { ...env, NODE_DEBUG: "module" }, encoding: "utf8", timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const ajvFiles = [...run.stderr.matchAll(/^MODULE \d+: load "[^"]*\/ajv\/(dist\/[^"]+)"/gm)].map((m) => m[1]);
+    expect(ajvFiles).toContain("dist/runtime/ucs2length.js");
+    expect(ajvFiles.filter((f) => !f?.startsWith("dist/runtime/"))).toEqual([]);
+  }, 480_000);
+});
+
 describe("byte-identical to cdktf synth", () => {
   it("writes exactly what `cdktf synth` writes in each package folder for the default deployment, from the sources and from the bundle `pnpm synth` runs", () => {
     const out = folders();
