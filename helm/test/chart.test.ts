@@ -8,6 +8,7 @@ import YAML from "yaml";
 import { CHART_DIR, coalesceValues } from "../src/chart-values";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
 import { helm, helmPath } from "./helm-binary";
+import { helmTemplate } from "./helm-render";
 import { validateManifest } from "./strict-kubernetes-schema";
 
 type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,13 +32,8 @@ function runHelm(args: string[], values?: Record<string, unknown>) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function render(release: string, namespace: string, values?: Record<string, unknown>): Manifest[] {
-  const result = runHelm(["template", release, CHART_DIR, "--namespace", namespace, "--include-crds"], values);
-  if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
-  return YAML.parseAllDocuments(result.stdout)
-    .map((doc) => doc.toJS() as Manifest | null)
-    .filter((m): m is Manifest => m !== null);
-}
+// Rendered once per input in the worker (./helm-render.ts): the tenants' releases are rendered by other files too.
+const render = (release: string, namespace: string, values?: Record<string, unknown>): Manifest[] => helmTemplate(release, CHART_DIR, namespace, values, ["--include-crds"]);
 
 const byKind = (manifests: Manifest[], kind: string): Manifest[] => manifests.filter((m) => m.kind === kind);
 const one = (manifests: Manifest[], kind: string): Manifest => {

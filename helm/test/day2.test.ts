@@ -1,7 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { DataAwsLbHostedZoneId } from "@cdktf/provider-aws/lib/data-aws-lb-hosted-zone-id";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
@@ -13,11 +9,11 @@ import { DeploymentError, PROMETHEUS_COLLECTOR_USER, parseDeployment, type Deplo
 import { Testing } from "cdktf";
 import type {} from "@gpp/stack/testing";
 import { describe, expect, it } from "vitest";
-import YAML from "yaml";
 import { CHART_DIR } from "../src/chart-values";
 import { HelmStack } from "../src/stack";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize, type SynthesizedStack } from "./default-deployment";
-import { helm, helmPath } from "./helm-binary";
+import { helm } from "./helm-binary";
+import { helmTemplate } from "./helm-render";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -406,17 +402,11 @@ function installed(manifests: Obj[], releaseName: string, replicas: number): Clu
   return cluster;
 }
 
-const workDir = mkdtempSync(path.join(tmpdir(), "helm-day2-test-"));
 /** Renders the chart as the tenant's release would be: `helm template` with exactly the synthesized values. */
 function renderTenant(d: Deployment, tenant: string): Obj[] {
   const namespace = `tenant-${tenant}`;
-  const file = path.join(workDir, `${d.deployment_id}-${tenant}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(releaseValuesByNamespace(synthesize(d)).get(namespace) ?? {}));
-  const result = spawnSync(helmPath, ["template", tenant, CHART_DIR, "--namespace", namespace, "-f", file], { encoding: "utf8", timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`helm template failed: ${result.stderr}`);
-  return YAML.parseAllDocuments(result.stdout)
-    .map((doc) => doc.toJS() as Obj | null)
-    .filter((m): m is Obj => m !== null && !annotationsOf(m)["helm.sh/hook"]);
+  const values = releaseValuesByNamespace(synthesize(d)).get(namespace) ?? {};
+  return (helmTemplate(tenant, CHART_DIR, namespace, values) as Obj[]).filter((m) => !annotationsOf(m)["helm.sh/hook"]);
 }
 
 /**

@@ -1,6 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseDeployment, type Deployment } from "@gpp/deployment";
 import { describe, expect, it } from "vitest";
@@ -11,7 +8,8 @@ import { IN_CLUSTER, MANIFESTS_CHART_DIR, ROLLOUT_GROUP_LABEL, TENANT_NAMESPACED
 import { argoCdRepo, argoCdValidators } from "./argocd-crds";
 import { RESOURCES_FINALIZER, expandListGenerator, rollingSyncStep, type Application } from "../src/argocd-expand";
 import { synthesize, type SynthesizedStack } from "./default-deployment";
-import { helm, helmPath } from "./helm-binary";
+import { helm } from "./helm-binary";
+import { helmTemplate } from "./helm-render";
 
 type Manifest = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,8 +38,8 @@ const TENANTS = [
 
 const synthesized = new Map<string, SynthesizedStack>();
 /**
- * The helm stack of a descriptor with these tenants, synthesized once per file (a 500-tenant synth takes
- * seconds, and several tests read the same stacks); each caller gets its own copy to read.
+ * The helm stack of a descriptor with these tenants, synthesized once per file (a 1000-tenant synth takes
+ * half a second of CPU, and several tests read the same stacks); each caller gets its own copy to read.
  */
 function stackOf(tenants: string[], options: { gitops: boolean; env?: string }): SynthesizedStack {
   const key = JSON.stringify([tenants, options.gitops, options.env ?? "dev"]);
@@ -52,25 +50,6 @@ function stackOf(tenants: string[], options: { gitops: boolean; env?: string }):
 
 const resourceCount = (stack: SynthesizedStack): number => Object.values(stack.resource).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
 const tenantIds = (n: number) => Array.from({ length: n }, (_, i) => `  - id: t${String(i).padStart(4, "0")}`);
-
-const workDir = mkdtempSync(path.join(tmpdir(), "helm-gitops-test-"));
-const renders = new Map<string, Manifest[]>();
-/** `helm template` of a chart; the same release, chart and values are rendered once per file (each caller gets a copy). */
-function helmTemplate(release: string, chartDir: string, namespace: string, values: unknown): Manifest[] {
-  const key = JSON.stringify([release, chartDir, namespace, values]);
-  let objects = renders.get(key);
-  if (!objects) renders.set(key, (objects = renderChart(release, chartDir, namespace, values)));
-  return structuredClone(objects);
-}
-function renderChart(release: string, chartDir: string, namespace: string, values: unknown): Manifest[] {
-  const file = path.join(workDir, `values-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(values));
-  const result = spawnSync(helmPath, ["template", release, chartDir, "--namespace", namespace, "-f", file], { encoding: "utf8", timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`helm template ${chartDir} failed: ${result.stderr}`);
-  return YAML.parseAllDocuments(result.stdout)
-    .map((doc) => doc.toJS() as Manifest | null)
-    .filter((m): m is Manifest => m !== null);
-}
 
 /**
  * What is in the cluster once an install settles, in a form both modes can be compared in: helm's

@@ -4,21 +4,17 @@
  * pool limits from its quota, Spot only where the descriptor allows it, and bad input refused at synth.
  * The pools' conformance to the karpenter.sh/v1 CRD is in node-pool.test.ts (both kinds of pool).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { DeploymentError, parseDeployment } from "@gpp/deployment";
 import { defaultTags } from "@gpp/stack";
 import { describe, expect, it } from "vitest";
-import YAML from "yaml";
 import { CHART_DIR } from "../src/chart-values";
 import { tenantQuota } from "./tenant-quota";
 import { capacityLimits } from "../src/workload-pool-limits";
 import { dedicatedPoolLimits, TENANT_LABEL } from "../src/isolation";
 import { WORKLOADS_NODE_POOL } from "../src/node-pool";
 import { releaseValuesByNamespace, synthesize } from "./default-deployment";
-import { helm, helmPath } from "./helm-binary";
+import { helm } from "./helm-binary";
+import { helmTemplate } from "./helm-render";
 
 type Json = Record<string, unknown>;
 
@@ -121,13 +117,7 @@ describe("a tenant's pods, through tenantChartValues", () => {
   });
 
   it.skipIf(!helm.found)("carry the toleration and selector in the Deployment helm renders", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "dedicated-values-"));
-    writeFileSync(path.join(dir, "values.json"), JSON.stringify(values.get("tenant-globex")));
-    const result = spawnSync(helmPath, ["template", "globex", CHART_DIR, "--namespace", "tenant-globex", "-f", path.join(dir, "values.json")], { encoding: "utf8", timeout: 60_000 });
-    expect(result.status, result.stderr).toBe(0);
-    const rendered = YAML.parseAllDocuments(result.stdout)
-      .map((d) => d.toJS() as Json | null)
-      .find((m) => m?.kind === "Deployment") as { spec: { template: { spec: Json } } };
+    const rendered = helmTemplate("globex", CHART_DIR, "tenant-globex", values.get("tenant-globex")).find((m) => m.kind === "Deployment") as { spec: { template: { spec: Json } } };
     expect(rendered.spec.template.spec.tolerations).toEqual([{ key: TENANT_LABEL, operator: "Equal", value: "globex", effect: "NoSchedule" }]);
     expect(rendered.spec.template.spec.nodeSelector).toMatchObject({ "karpenter.sh/nodepool": "tenant-globex", [TENANT_LABEL]: "globex" });
   });

@@ -8,10 +8,7 @@
  *   Amazon EKS"): AWS publishes no CRD schema for `eks.amazonaws.com/v1` NodeClass, so field names and
  *   types are checked against that documented spec.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { parseDeployment, DeploymentError } from "@gpp/deployment";
 import { defaultTags } from "@gpp/stack";
 import { Ajv } from "ajv";
@@ -25,7 +22,8 @@ import { CHART_DIR } from "../src/chart-values";
 import { tenantQuota } from "./tenant-quota";
 import { capacityLimits } from "../src/workload-pool-limits";
 import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
-import { helm, helmPath } from "./helm-binary";
+import { helm } from "./helm-binary";
+import { helmTemplate } from "./helm-render";
 
 type Json = Record<string, unknown>;
 
@@ -305,13 +303,7 @@ describe("tenants on the workloads NodePool", () => {
 describe.skipIf(!helm.found)("a tenant's pods, rendered by helm", () => {
   it("select the workloads NodePool besides the chart's linux/amd64", () => {
     const values = releaseValuesByNamespace(stack).get("tenant-acme");
-    const dir = mkdtempSync(path.join(tmpdir(), "tenant-values-"));
-    writeFileSync(path.join(dir, "values.json"), JSON.stringify(values));
-    const result = spawnSync(helmPath, ["template", "acme", CHART_DIR, "--namespace", "tenant-acme", "-f", path.join(dir, "values.json")], { encoding: "utf8", timeout: 60_000 });
-    expect(result.status, result.stderr).toBe(0);
-    const deploymentManifest = YAML.parseAllDocuments(result.stdout)
-      .map((d) => d.toJS() as Json | null)
-      .find((m) => m?.kind === "Deployment") as { spec: { template: { spec: { nodeSelector: unknown } } } };
+    const deploymentManifest = helmTemplate("acme", CHART_DIR, "tenant-acme", values).find((m) => m.kind === "Deployment") as { spec: { template: { spec: { nodeSelector: unknown } } } };
     expect(deploymentManifest.spec.template.spec.nodeSelector).toEqual({
       "kubernetes.io/os": "linux",
       "kubernetes.io/arch": "amd64",
