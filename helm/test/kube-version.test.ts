@@ -6,8 +6,16 @@ import { helm, helmPath } from "./helm-binary";
 
 // helm itself enforces the chart's `kubeVersion` (Chart.yaml) against --kube-version: the same check a
 // real install makes against the cluster's version.
-const template = (kubeVersion: string) =>
-  spawnSync(helmPath, ["template", "t", CHART_DIR, "--kube-version", `${kubeVersion}.0`], { encoding: "utf8", timeout: 60_000 });
+// Once per version: the supported versions are among the EKS calendar's, and both tests render them.
+const templates = new Map<string, { status: number | null; stderr: string }>();
+function template(kubeVersion: string) {
+  let result = templates.get(kubeVersion);
+  if (!result) {
+    const { status, stderr } = spawnSync(helmPath, ["template", "t", CHART_DIR, "--kube-version", `${kubeVersion}.0`], { encoding: "utf8", timeout: 60_000 });
+    templates.set(kubeVersion, (result = { status, stderr }));
+  }
+  return result;
+}
 
 describe.skipIf(!helm.found)("the chart's kubeVersion and the versions a descriptor accepts", () => {
   it("renders for every Kubernetes version a descriptor may name", () => {

@@ -11,11 +11,12 @@ import { synthCli } from "./synth-cli";
 import { loadChartSchema } from "../src/chart-values";
 import { HelmStack } from "../src/stack";
 import { tenantQuota } from "./tenant-quota";
-import { loadDefaultDeployment, releaseValuesByNamespace, synthesize } from "./default-deployment";
+import { loadDefaultDeployment, releaseValuesByNamespace, synthesize, type SynthesizedStack } from "./default-deployment";
 
 const deployment = loadDefaultDeployment();
 const synthesized = Testing.synth(new HelmStack(Testing.app(), deployment));
-const stack = synthesize(deployment);
+// The same synth, parsed (synthesize would run it again).
+const stack = JSON.parse(synthesized) as SynthesizedStack;
 const releases = Object.values(stack.resource.helm_release ?? {});
 const traefik = releases.find((r) => r.name === "traefik") as Record<string, unknown>;
 const traefikValues = JSON.parse((traefik.values as string[])[0] ?? "{}");
