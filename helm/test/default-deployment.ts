@@ -10,8 +10,17 @@ export type SynthesizedStack = {
   provider: Record<string, Record<string, unknown>[]>;
 };
 
+const synths = new Map<string, string>();
+/**
+ * The stack's synthesized JSON, parsed. The synth depends on the descriptor alone, and files share a
+ * worker, so a descriptor equal to one synthesized before (the default deployment: seven times in a run)
+ * is not synthesized again; each call parses its own copy, so no caller sees another's edits.
+ */
 export function synthesize(deployment: Deployment): SynthesizedStack {
-  return JSON.parse(Testing.synth(new HelmStack(Testing.app(), deployment))) as SynthesizedStack;
+  const key = JSON.stringify(deployment);
+  let json = synths.get(key);
+  if (json === undefined) synths.set(key, (json = Testing.synth(new HelmStack(Testing.app(), deployment))));
+  return JSON.parse(json) as SynthesizedStack;
 }
 
 /** The values each tenant's helm_release carries in the synthesized JSON, by namespace. */
