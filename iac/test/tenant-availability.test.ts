@@ -281,6 +281,23 @@ describe("up hours of the off-hours schedule", () => {
 
   it("refuses a schedule that does not repeat weekly, naming the field", () => {
     expect(weeklyOnHours({ timezone: "UTC", scale_up: "0 7 1 * *", scale_down: "0 19 * * *" })).toMatchObject({ field: "scaling.off_hours.scale_up" });
+    // The second Monday and the last Friday of a month (cron-parser accepts both) are monthly, not weekly.
+    expect(weeklyOnHours({ timezone: "UTC", scale_up: "0 7 * * 1#2", scale_down: "0 19 * * *" })).toMatchObject({ field: "scaling.off_hours.scale_up" });
+    expect(weeklyOnHours({ timezone: "UTC", scale_up: "0 7 * * *", scale_down: "0 19 * * 5L" })).toMatchObject({ field: "scaling.off_hours.scale_down" });
+  });
+
+  it("reads Sunday as 0, 7 or SUN, day names and lists, as cron does", () => {
+    const sunday = { intervals: [{ weekday: "sunday", start: "09:00", end: "17:00" }] };
+    for (const day of ["0", "7", "SUN", "sun"]) {
+      expect(weeklyOnHours({ timezone: "UTC", scale_up: `0 9 * * ${day}`, scale_down: `0 17 * * ${day}` }), day).toEqual(sunday);
+    }
+    const result = weeklyOnHours({ timezone: "UTC", scale_up: "0 9 * * MON-WED,FRI", scale_down: "30 16 * * 1-5" });
+    expect("intervals" in result && result.intervals.map((i) => `${i.weekday} ${i.start}-${i.end}`)).toEqual([
+      "monday 09:00-16:30",
+      "tuesday 09:00-16:30",
+      "wednesday 09:00-16:30",
+      "friday 09:00-16:30",
+    ]);
   });
 
   it("stops synth with the file and the field for such a descriptor, writing no stack", async () => {
