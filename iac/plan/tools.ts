@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { isExecutable } from "@gpp/measure/executable";
+import { isExecutable } from "@gpp/files/executable";
 import semver from "semver";
 
 /** Where terraform and the offline provider mirror are, or why not. */

@@ -14,7 +14,7 @@ import {
   formatJunit,
   formatText,
   overallVerdict,
-  writeFileAtomically,
+  writeReportFile,
   type SmokeReport,
 } from "./report";
 import type { Backoff } from "./retry";
@@ -280,7 +280,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   io.stdout(flags.json ? formatJson(report) : formatText(report));
   if (junitFile) {
     try {
-      writeFileAtomically(junitFile, formatJunit(report));
+      writeReportFile(junitFile, formatJunit(report));
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       io.stderr(`error: --junit: cannot write ${junitFile} (${reason}); the report above was not saved.\n`);

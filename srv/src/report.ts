@@ -1,5 +1,6 @@
-import { accessSync, constants, mkdirSync, rmSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
+import { accessSync, constants, mkdirSync, rmSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
+import { writeFileAtomically } from "@gpp/files/atomic-write";
 import junit from "junit-report-builder";
 import { contract, describeAccepted } from "./contract";
 import type { EndpointResult, TargetResult, Verdict } from "./smoke";
@@ -174,24 +175,19 @@ export function checkJunitPath(file: string): void {
 }
 
 /**
- * Writes through a temporary file beside the target, so a failed write never leaves half a report
- * behind; on any failure the temporary file and the folders this call created are removed again.
+ * Writes the report whole or not at all (`writeFileAtomically`), creating its folder first; on any failure
+ * the folders this call created are removed again, as the temporary file is.
  */
-export function writeFileAtomically(file: string, text: string): void {
+export function writeReportFile(file: string, text: string): void {
   const target = path.resolve(file);
   const created = mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, target);
+    writeFileAtomically(target, text);
   } catch (error) {
-    // Each clean-up on its own: removing a temporary file whose name was refused fails the same way.
-    for (const leftover of [temporary, created]) {
-      try {
-        if (leftover) rmSync(leftover, { recursive: true, force: true });
-      } catch {
-        // nothing was created there
-      }
+    try {
+      if (created) rmSync(created, { recursive: true, force: true });
+    } catch {
+      // nothing was created there
     }
     throw error;
   }

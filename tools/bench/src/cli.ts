@@ -4,10 +4,10 @@
  * (default 3), --skip-tests (do not time the full `pnpm test`, which runs once and takes minutes),
  * --skip-ci (do not time `bash .ci/run` in a fresh clone, which runs the suite too), --out <file>.
  */
-import { renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { writeFileAtomically } from "@gpp/files/atomic-write";
 import { describeMachine } from "./machine";
 import type { CommandSample } from "./command";
 import { measureCiRun, measurePnpmPlan, measureTestSuite, nodeFloorOnce, pnpmSynthOnce, repositoryRoot, synthOnce, tenantModeOnce, tenantsOnce, type SynthSample, type TenantModeSample, type TenantSample } from "./measure";
@@ -124,10 +124,8 @@ async function main(): Promise<void> {
   }
 
   const report = renderReport({ date: new Date(), machine, synthRuns: opts.synthRuns, command, synth, tenantRuns: opts.tenantRuns, tenants, tenantModes, plan, tests, ci });
-  // Written beside the target and renamed over it, so an interrupted run never leaves half a report.
-  const partial = `${opts.out}.partial`;
-  writeFileSync(partial, report);
-  renameSync(partial, opts.out);
+  // An interrupted run never leaves half a report.
+  writeFileAtomically(opts.out, report);
   log(`Written: ${opts.out}`);
 }
 

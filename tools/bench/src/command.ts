@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isExecutable } from "@gpp/measure/executable";
+import { isExecutable } from "@gpp/files/executable";
 
 export const GNU_TIME = "/usr/bin/time";
 

@@ -1,6 +1,7 @@
 /**
  * Whether a file can be run: the one check the commands that look a program up share (helm's own lookup of
- * the helm binary, the bench's GNU time, the offline plan's terraform and provider). Here, not in helm, because the bench must not need helm for it.
+ * the helm binary, the bench's GNU time, the offline plan's terraform and
+ * provider). In libs, not in helm, because the bench and the plan must not need helm for it.
  */
 import { accessSync, constants, statSync } from "node:fs";
 
